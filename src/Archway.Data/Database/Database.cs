@@ -1,0 +1,89 @@
+using System.Reflection;
+using FluentMigrator.Runner;
+using FluentMigrator.Runner.VersionTableInfo;
+using LinqToDB;
+using LinqToDB.Data;
+using LinqToDB.Mapping;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Archway.Data.Database;
+
+/// <summary>
+/// One service's database: opens linq2db connections and runs that service's FluentMigrator history.
+/// linq2db's <see cref="DataConnection"/> is the query layer and its transaction the unit of work.
+/// </summary>
+public sealed class Database
+{
+    private readonly DataOptions _options;
+    private readonly Assembly _migrations;
+
+    public Database(DatabaseUrl url, MappingSchema mappingSchema, Assembly migrations)
+    {
+        Url = url;
+        _migrations = migrations;
+        _options = url.Engine switch
+        {
+            DatabaseEngine.Sqlite => new DataOptions().UseSQLite(url.ConnectionString, LinqToDB.DataProvider.SQLite.SQLiteProvider.Microsoft).UseMappingSchema(mappingSchema),
+            _ => throw new NotSupportedException($"{url.Engine} is not supported yet"),
+        };
+    }
+
+    public DatabaseUrl Url { get; }
+
+    public DataConnection Open() => new(_options);
+
+    /// <summary>Applies every migration not yet applied; a database already at the latest version is left as it is.</summary>
+    public void Migrate()
+    {
+        if (Url.Engine == DatabaseEngine.Sqlite)
+        {
+            PrepareSqliteFile();
+        }
+        using var services = MigrationServices();
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<IMigrationRunner>().MigrateUp();
+    }
+
+    /// <summary>The applied schema version (0 for an empty database) and the latest one this build knows.</summary>
+    public (long Applied, long Latest) Version()
+    {
+        using var services = MigrationServices();
+        using var scope = services.CreateScope();
+        var loader = scope.ServiceProvider.GetRequiredService<IVersionLoader>();
+        loader.LoadVersionInfo();
+        var latest = scope.ServiceProvider.GetRequiredService<IMigrationInformationLoader>()
+            .LoadMigrations().Keys.DefaultIfEmpty(0).Max();
+        return (loader.VersionInfo.Latest(), latest);
+    }
+
+    private void PrepareSqliteFile()
+    {
+        var builder = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(Url.ConnectionString);
+        var directory = Path.GetDirectoryName(builder.DataSource);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        using var connection = Open();
+        // WAL lets readers (token validation) go on while a writer commits.
+        connection.Execute("PRAGMA journal_mode=WAL");
+    }
+
+    private ServiceProvider MigrationServices() =>
+        new ServiceCollection()
+            .AddFluentMigratorCore()
+            .ConfigureRunner(runner =>
+            {
+                switch (Url.Engine)
+                {
+                    case DatabaseEngine.Sqlite:
+                        runner.AddSQLite();
+                        break;
+                    default:
+                        throw new NotSupportedException($"{Url.Engine} is not supported yet");
+                }
+                runner.WithGlobalConnectionString(Url.ConnectionString).ScanIn(_migrations).For.Migrations();
+            })
+            .AddScoped<IVersionTableMetaData, MigrationVersionTable>()
+            .BuildServiceProvider(validateScopes: false);
+}

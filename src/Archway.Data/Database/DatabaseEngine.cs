@@ -1,0 +1,8 @@
+namespace Archway.Data.Database;
+
+public enum DatabaseEngine
+{
+    Sqlite,
+    MySql,
+    PostgreSql,
+}
