@@ -1,1 +1,3 @@
-return 0;
+using Archway.Cli;
+
+return await ArchwayCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Archway.Identity.Http;
+
+/// <summary>
+/// An expected failure with Keystone's status code, title and message; written as Keystone writes errors:
+/// <c>{"error": {"code": 401, "title": "Unauthorized", "message": "..."}}</c>.
+/// </summary>
+internal sealed record IdentityError(int Code, string Title, string Message) : IResult
+{
+    public static IdentityError Unauthorized(string message = "The request you have made requires authentication.") =>
+        new(401, "Unauthorized", message);
+
+    public static IdentityError Forbidden(string message = "You are not authorized to perform the requested action.") =>
+        new(403, "Forbidden", message);
+
+    public static IdentityError NotFound(string message) => new(404, "Not Found", message);
+
+    public static IdentityError TokenNotFound(string message = "Failed to validate token") => NotFound(message);
+
+    public static IdentityError BadRequest(string message) => new(400, "Bad Request", message);
+
+    /// <summary>Keystone's ValidationError wording, for a missing or malformed part of a request.</summary>
+    public static IdentityError Validation(string attribute, string target) => BadRequest(
+        $"Expecting to find {attribute} in {target}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.");
+
+    public static IdentityError Conflict(string type, string details) =>
+        new(409, "Conflict", $"Conflict occurred attempting to store {type} - {details}.");
+
+    public static IdentityError TooLarge() => new(413, "Request Entity Too Large", "Request is too large.");
+
+    public static IdentityError UnsupportedMethod() =>
+        Unauthorized("Attempted to authenticate with an unsupported method.");
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = Code;
+        response.ContentType = "application/json";
+        if (Code == 401)
+        {
+            response.Headers.WWWAuthenticate = $"Keystone uri=\"{IdentityUrls.BaseUrl(httpContext)}\"";
+        }
+        if (HttpMethods.IsHead(httpContext.Request.Method))
+        {
+            return;
+        }
+        await using var writer = new Utf8JsonWriter(response.BodyWriter);
+        writer.WriteStartObject();
+        writer.WriteStartObject("error");
+        writer.WriteNumber("code", Code);
+        writer.WriteString("title", Title);
+        writer.WriteString("message", Message);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        await writer.FlushAsync(httpContext.RequestAborted);
+    }
+}

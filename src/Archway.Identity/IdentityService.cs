@@ -1,0 +1,43 @@
+using Archway.Identity.Auth;
+using Archway.Identity.Bootstrap;
+using Archway.Identity.Config;
+using Archway.Identity.Http;
+using Archway.Identity.Passwords;
+using Archway.Identity.Schema;
+using Archway.Identity.Tokens;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Archway.Identity;
+
+/// <summary>The Identity service's composition: what it registers and the routes it serves.</summary>
+public static class IdentityService
+{
+    public static IServiceCollection AddIdentityService(this IServiceCollection services, KeystoneOptions options)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
+        services.AddSingleton(new IdentityDatabase(options.Database));
+        services.AddSingleton(new AuthMethods(options.AuthMethods));
+        services.AddSingleton(sp => new FernetTokenFormatter(
+            new FernetKeyRepository(options.FernetKeyRepository, options.FernetMaxActiveKeys),
+            sp.GetRequiredService<AuthMethods>(),
+            sp.GetRequiredService<TimeProvider>(),
+            options.DefaultDomainId));
+        services.AddSingleton(new PasswordHasher(options.PasswordHashAlgorithm, options.PasswordHashRounds));
+        services.AddSingleton<RevocationList>();
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<Authenticator>();
+        services.AddSingleton<Bootstrapper>();
+        services.AddHostedService<TokenStateRefresher>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapIdentityApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapVersionApi();
+        routes.MapAuthApi();
+        return routes;
+    }
+}

@@ -1,0 +1,151 @@
+using Archway.Identity.Assignments;
+using Archway.Identity.Config;
+using Archway.Identity.Http;
+using Archway.Identity.Resources;
+using Archway.Identity.Schema;
+using Archway.Identity.Users;
+using LinqToDB.Data;
+
+namespace Archway.Identity.Tokens;
+
+/// <summary>What a token is asked to carry when it is issued.</summary>
+internal sealed record TokenRequest(
+    UserRecord User,
+    IReadOnlyList<string> Methods,
+    ProjectRecord? Project = null,
+    ProjectRecord? Domain = null,
+    bool System = false,
+    DateTimeOffset? ExpiresAt = null,
+    string? ParentAuditId = null);
+
+/// <summary>
+/// Issues Fernet tokens and validates them as Keystone does: decrypt, expiry, revocation events, then the user,
+/// the scope and the roles re-read so that a disabled user or a removed role invalidates existing tokens.
+/// </summary>
+internal sealed class TokenService(
+    IdentityDatabase database,
+    FernetTokenFormatter formatter,
+    AuthMethods authMethods,
+    RevocationList revocations,
+    KeystoneOptions options,
+    TimeProvider time)
+{
+    public async Task<(TokenModel? Token, IdentityError? Error)> IssueAsync(TokenRequest request, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        // Keystone zeroes the microseconds, so expires_at packs as an integral float.
+        var expiresAt = request.ExpiresAt ?? DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() + options.TokenExpiration);
+        var auditId = NewAuditId();
+        var payload = new TokenPayload(
+            request.User.Id,
+            authMethods.ToMask(request.Methods),
+            expiresAt,
+            request.ParentAuditId is null ? [auditId] : [auditId, request.ParentAuditId],
+            ProjectId: request.Project?.Id,
+            DomainId: request.Domain?.Id,
+            System: request.System ? "all" : null);
+        var tokenId = formatter.Create(payload);
+        // Build the response model through the same checks validation applies, so what we hand out validates.
+        await using var db = database.Open();
+        return await BuildModelAsync(db, tokenId, payload with { IssuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()) }, cancellationToken);
+    }
+
+    public async Task<(TokenModel? Token, IdentityError? Error)> ValidateAsync(string tokenId, bool allowExpired, CancellationToken cancellationToken)
+    {
+        if (!formatter.TryDecode(tokenId, out var payload))
+        {
+            return (null, IdentityError.TokenNotFound());
+        }
+        var now = time.GetUtcNow();
+        var deadline = allowExpired ? payload.ExpiresAt.AddSeconds(options.AllowExpiredWindow) : payload.ExpiresAt;
+        if (now >= deadline)
+        {
+            return (null, IdentityError.TokenNotFound());
+        }
+        await using var db = database.Open();
+        return await BuildModelAsync(db, tokenId, payload, cancellationToken);
+    }
+
+    /// <summary>Revokes one token (DELETE /v3/auth/tokens): an event on its audit id.</summary>
+    public async Task RevokeAsync(TokenModel token, CancellationToken cancellationToken)
+    {
+        await using var db = database.Open();
+        var now = TruncateToSecond(time.GetUtcNow().UtcDateTime);
+        await revocations.RevokeAsync(db, new RevocationEventRecord
+        {
+            AuditId = token.AuditId,
+            IssuedBefore = now,
+            RevokedAt = now,
+            ExpiresAt = token.Payload.ExpiresAt.UtcDateTime,
+        }, cancellationToken);
+    }
+
+    private async Task<(TokenModel?, IdentityError?)> BuildModelAsync(DataConnection db, string tokenId, TokenPayload payload, CancellationToken cancellationToken)
+    {
+        var user = await db.FindUserAsync(payload.UserId, cancellationToken);
+        if (user is null || !user.Enabled)
+        {
+            return (null, IdentityError.TokenNotFound());
+        }
+        var userDomain = await db.FindDomainAsync(user.DomainId, cancellationToken);
+        if (userDomain is null || !userDomain.Enabled)
+        {
+            return (null, IdentityError.TokenNotFound());
+        }
+
+        ProjectRecord? project = null, projectDomain = null, domain = null;
+        List<RoleRecord> roles = [];
+        if (payload.ProjectId is not null)
+        {
+            project = await db.FindProjectAsync(payload.ProjectId, cancellationToken);
+            projectDomain = project is null ? null : await db.FindDomainAsync(project.DomainId, cancellationToken);
+            if (project is null || !project.Enabled || projectDomain is null || !projectDomain.Enabled)
+            {
+                return (null, IdentityError.TokenNotFound());
+            }
+            roles = await EffectiveRoles.OnProjectAsync(db, user.Id, project, cancellationToken);
+        }
+        else if (payload.DomainId is not null)
+        {
+            domain = await db.FindDomainAsync(payload.DomainId, cancellationToken);
+            if (domain is null || !domain.Enabled)
+            {
+                return (null, IdentityError.TokenNotFound());
+            }
+            roles = await EffectiveRoles.OnDomainAsync(db, user.Id, domain.Id, cancellationToken);
+        }
+        else if (payload.System is not null)
+        {
+            roles = await EffectiveRoles.OnSystemAsync(db, user.Id, cancellationToken);
+        }
+        if ((project is not null || domain is not null || payload.System is not null) && roles.Count == 0)
+        {
+            return (null, IdentityError.TokenNotFound());
+        }
+
+        var roleIds = new string[roles.Count];
+        for (var i = 0; i < roles.Count; i++)
+        {
+            roleIds[i] = roles[i].Id;
+        }
+        if (revocations.IsRevoked(payload, projectDomain?.Id, userDomain.Id, roleIds))
+        {
+            return (null, IdentityError.TokenNotFound());
+        }
+        var password = await db.CurrentPasswordAsync(user.Id, cancellationToken);
+        var model = new TokenModel(tokenId, payload, authMethods.FromMask(payload.MethodsMask), user, userDomain,
+            password?.ExpiresAt, project, projectDomain, domain, roles);
+        return (model, null);
+    }
+
+    /// <summary>Keystone's audit id: url-safe base64 of 16 random bytes, without padding (22 characters).</summary>
+    private static string NewAuditId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    internal static DateTime TruncateToSecond(DateTime value) =>
+        new(value.Ticks - (value.Ticks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
+}
