@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every Archway test on a fresh Debian machine: installs the Debian packages the tests drive (the real
+# `openstack` CLI, Keystone's Python source for the Fernet and password cross-checks), restores NuGet packages,
+# builds, checks formatting, and runs the in-process and interop suites.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+APT_PACKAGES=(python3-openstackclient python3-glanceclient python3-keystone)
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  echo "test.sh: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+configuration=Release
+dotnet restore Archway.slnx
+dotnet build Archway.slnx -c "$configuration" --no-restore
+dotnet format Archway.slnx --verify-no-changes --no-restore
+
+log=$(mktemp)
+status=0
+dotnet test Archway.slnx -c "$configuration" --no-build 2>&1 | tee "$log" || status=$?
+# One closing line for the whole run, summed over the test projects' own summaries.
+awk '/(Passed|Failed)! +- +Failed: / {
+       gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+     } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+rm -f "$log"
+exit "$status"
