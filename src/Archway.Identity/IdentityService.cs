@@ -4,7 +4,9 @@ using Archway.Identity.Config;
 using Archway.Identity.Http;
 using Archway.Identity.Passwords;
 using Archway.Identity.Schema;
+using Archway.Identity.Resources;
 using Archway.Identity.Tokens;
+using Archway.Identity.Users;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,6 +32,8 @@ public static class IdentityService
         services.AddSingleton<TokenService>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<Bootstrapper>();
+        services.AddSingleton<PasswordRules>();
+        services.AddSingleton<ApiAccess>();
         services.AddHostedService<TokenStateRefresher>();
         return services;
     }
@@ -38,6 +42,9 @@ public static class IdentityService
     {
         routes.MapVersionApi();
         routes.MapAuthApi();
+        routes.MapDomainApi();
+        routes.MapProjectApi();
+        routes.MapUserApi();
         return routes;
     }
 }

@@ -52,11 +52,13 @@ internal static class EffectiveRoles
         return await ExpandAsync(db, roleIds, cancellationToken);
     }
 
-    /// <summary>Who can carry the user's assignments. Groups join this list when group membership exists.</summary>
-    private static Task<List<string>> ActorIdsAsync(DataConnection db, string userId, CancellationToken cancellationToken)
+    /// <summary>Who can carry the user's assignments: the user and every group the user is a member of.</summary>
+    internal static async Task<List<string>> ActorIdsAsync(DataConnection db, string userId, CancellationToken cancellationToken)
     {
-        _ = (db, cancellationToken);
-        return Task.FromResult(new List<string> { userId });
+        var actors = await db.GetTable<Users.UserGroupMembershipRecord>().Where(m => m.UserId == userId)
+            .Select(m => m.GroupId).ToListAsync(cancellationToken);
+        actors.Add(userId);
+        return actors;
     }
 
     /// <summary>Adds every role the given roles imply, transitively, and drops domain-specific roles.</summary>

@@ -13,6 +13,8 @@ internal sealed class RoleRecord
     [Column("domain_id")] public string DomainId { get; set; } = GlobalDomainId;
     [Column("description")] public string? Description { get; set; }
     [Column("extra")] public string? Extra { get; set; }
+    /// <summary>Role options (immutable) as a JSON object.</summary>
+    [Column("options")] public string? Options { get; set; }
 }
 
 [Table("implied_role")]

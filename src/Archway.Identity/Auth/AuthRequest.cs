@@ -285,20 +285,7 @@ internal sealed record AuthRequest(
     }
 
     /// <summary>Keystone's SchemaValidationError text: "Invalid input for field 'path': message".</summary>
-    private static IdentityError SchemaError(string path, string message) =>
-        IdentityError.BadRequest(path.Length == 0
-            ? $"Invalid input for field '': {message}"
-            : $"Invalid input for field '{path}': {message}");
+    private static IdentityError SchemaError(string path, string message) => IdentityError.Schema(path, message);
 
-    /// <summary>The instance as Python's jsonschema prints it in messages.</summary>
-    private static string Describe(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.String => $"'{element.GetString()}'",
-        JsonValueKind.True => "True",
-        JsonValueKind.False => "False",
-        JsonValueKind.Null => "None",
-        JsonValueKind.Array => "[...]",
-        JsonValueKind.Object => "{...}",
-        _ => element.GetRawText(),
-    };
+    private static string Describe(JsonElement element) => JsonSchemaText.Describe(element);
 }

@@ -1,7 +1,6 @@
 using Archway.Identity.Assignments;
 using Archway.Identity.Config;
 using Archway.Identity.Http;
-using Archway.Identity.Passwords;
 using Archway.Identity.Resources;
 using Archway.Identity.Schema;
 using Archway.Identity.Tokens;
@@ -16,7 +15,7 @@ namespace Archway.Identity.Auth;
 /// </summary>
 internal sealed partial class Authenticator(
     IdentityDatabase database,
-    PasswordHasher passwords,
+    PasswordRules passwords,
     TokenService tokens,
     KeystoneOptions options)
 {
@@ -136,18 +135,31 @@ internal sealed partial class Authenticator(
         {
             return (null, IdentityError.Unauthorized());
         }
+        if (passwords.IsLocked(user))
+        {
+            return (null, IdentityError.Unauthorized($"The account is locked for user: {user.Id}."));
+        }
         var stored = await db.CurrentPasswordAsync(user.Id, cancellationToken);
         // bcrypt costs a quarter second of CPU: keep it off the request thread's synchronous path.
         var valid = stored is not null
-            && await Task.Run(() => passwords.Verify(request.Password, stored.PasswordHash), cancellationToken);
+            && await Task.Run(() => passwords.Hasher.Verify(request.Password, stored.PasswordHash), cancellationToken);
         if (!valid)
         {
+            if (options.Security.LockoutFailureAttempts is not null)
+            {
+                await passwords.RecordFailureAsync(db, user, cancellationToken);
+            }
             return (null, IdentityError.Unauthorized());
         }
         if (!user.Enabled)
         {
-            return (null, IdentityError.Unauthorized());
+            return (null, IdentityError.Unauthorized($"The account is disabled for user: {user.Id}."));
         }
+        if (passwords.IsExpired(user, stored!))
+        {
+            return (null, IdentityError.Unauthorized($"The password is expired and needs to be changed for user: {user.Id}."));
+        }
+        await passwords.ResetFailuresAsync(db, user, cancellationToken);
         var userDomain = await db.FindDomainAsync(user.DomainId, cancellationToken);
         if (userDomain is null || !userDomain.Enabled)
         {

@@ -171,7 +171,7 @@ public sealed partial class Bootstrapper(IdentityDatabase database, KeystoneOpti
         {
             return role;
         }
-        role = new RoleRecord { Id = NewId(), Name = name, Extra = immutable ? """{"options": {"immutable": true}}""" : null };
+        role = new RoleRecord { Id = NewId(), Name = name, Options = immutable ? """{"immutable": true}""" : null };
         await db.InsertAsync(role, token: cancellationToken);
         Log.Created(logger, "role", name);
         return role;

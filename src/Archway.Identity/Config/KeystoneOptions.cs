@@ -56,6 +56,9 @@ public sealed record KeystoneOptions
     /// <summary>[resource] list_limit / [DEFAULT] list_limit: null means unlimited.</summary>
     public int? ListLimit { get; init; }
 
+    /// <summary>[security_compliance]: Keystone's PCI-DSS options; every one off by default.</summary>
+    public SecurityCompliance Security { get; init; } = new();
+
     public static IReadOnlyList<string> DefaultAuthMethods { get; } =
         ["external", "password", "token", "oauth1", "mapped", "application_credential"];
 
@@ -107,6 +110,7 @@ public sealed record KeystoneOptions
             MaxRequestBodySize = reader.Int("oslo_middleware", "max_request_body_size", 114688, min: 1),
             ListLimit = reader.OptionalInt("resource", "list_limit", min: 1) ?? reader.OptionalInt("DEFAULT", "list_limit", min: 1),
         };
+        options = options with { Security = SecurityCompliance.Read(reader) };
         if (options.PasswordHashAlgorithm == "bcrypt" && options.PasswordHashRounds is > 31)
         {
             reader.Problem(reader.Raw("identity", "password_hash_rounds")!, "must be between 4 and 31 for bcrypt");

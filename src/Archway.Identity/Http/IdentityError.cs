@@ -25,6 +25,13 @@ internal sealed record IdentityError(int Code, string Title, string Message) : I
     public static IdentityError Validation(string attribute, string target) => BadRequest(
         $"Expecting to find {attribute} in {target}. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.");
 
+    /// <summary>
+    /// Keystone's SchemaValidationError: "Invalid input for field 'path': message", or the bare message when the
+    /// problem is at the top of the document (a missing required property).
+    /// </summary>
+    public static IdentityError Schema(string path, string message) =>
+        BadRequest(path.Length == 0 ? message : $"Invalid input for field '{path}': {message}");
+
     public static IdentityError Conflict(string type, string details) =>
         new(409, "Conflict", $"Conflict occurred attempting to store {type} - {details}.");
 

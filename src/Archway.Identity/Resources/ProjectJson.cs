@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Archway.Identity.Http;
 
 namespace Archway.Identity.Resources;
 
 /// <summary>Project and domain documents in Keystone's shape.</summary>
 internal static class ProjectJson
 {
-    public static void Write(Utf8JsonWriter writer, ProjectRecord project, string baseUrl)
+    public static void Write(Utf8JsonWriter writer, ProjectRecord project, string baseUrl, Action<Utf8JsonWriter>? more = null)
     {
         writer.WriteStartObject();
         writer.WriteString("id", project.Id);
@@ -22,6 +23,8 @@ internal static class ProjectJson
         writer.WriteStartObject("links");
         writer.WriteString("self", $"{baseUrl}/v3/projects/{project.Id}");
         writer.WriteEndObject();
+        more?.Invoke(writer);
+        ExtraAttributes.Write(writer, project.Extra, "id", "name", "domain_id", "description", "enabled", "parent_id", "is_domain", "tags", "options", "links");
         writer.WriteEndObject();
     }
 
@@ -39,6 +42,7 @@ internal static class ProjectJson
         writer.WriteStartObject("links");
         writer.WriteString("self", $"{baseUrl}/v3/domains/{domain.Id}");
         writer.WriteEndObject();
+        ExtraAttributes.Write(writer, domain.Extra, "id", "name", "description", "enabled", "tags", "options", "links");
         writer.WriteEndObject();
     }
 

@@ -17,4 +17,7 @@ internal sealed class ProjectRecord
     [Column("parent_id")] public string? ParentId { get; set; }
     [Column("is_domain")] public bool IsDomain { get; set; }
     [Column("extra")] public string? Extra { get; set; }
+    /// <summary>The project's tags as a JSON array of strings.</summary>
+    [Column("tags")] public string? Tags { get; set; }
+    [Column("options")] public string? Options { get; set; }
 }

@@ -16,4 +16,6 @@ internal sealed class UserRecord
     [Column("last_active_at")] public DateTime? LastActiveAt { get; set; }
     [Column("failed_auth_count")] public int FailedAuthCount { get; set; }
     [Column("failed_auth_at")] public DateTime? FailedAuthAt { get; set; }
+    /// <summary>Keystone's user options (ignore_password_expiry, lock_password, ...) as a JSON object.</summary>
+    [Column("options")] public string? Options { get; set; }
 }

@@ -1,0 +1,49 @@
+using Archway.Identity.Resources;
+using Archway.Identity.Users;
+
+namespace Archway.Identity.Http;
+
+/// <summary>
+/// Policy targets as Keystone flattens them for oslo.policy: the entity acted on under <c>target.&lt;type&gt;.*</c>,
+/// so rules such as <c>domain_id:%(target.project.domain_id)s</c> resolve.
+/// </summary>
+internal static class Target
+{
+    public static Dictionary<string, object?> Domain(ProjectRecord domain) => new()
+    {
+        ["target.domain.id"] = domain.Id,
+        ["target.domain.name"] = domain.Name,
+        ["domain_id"] = domain.Id,
+    };
+
+    public static Dictionary<string, object?> Project(ProjectRecord project) => new()
+    {
+        ["target.project.id"] = project.Id,
+        ["target.project.name"] = project.Name,
+        ["target.project.domain_id"] = project.DomainId,
+        ["target.project.parent_id"] = project.ParentId,
+        ["project_id"] = project.Id,
+    };
+
+    public static Dictionary<string, object?> User(UserRecord user) => new()
+    {
+        ["target.user.id"] = user.Id,
+        ["target.user.name"] = user.Name,
+        ["target.user.domain_id"] = user.DomainId,
+        ["user_id"] = user.Id,
+    };
+
+    /// <summary>For creates and filtered lists: the domain named in the request body or query.</summary>
+    public static Dictionary<string, object?> Of(string prefix, string? domainId) => new()
+    {
+        [$"target.{prefix}.domain_id"] = domainId,
+        ["domain_id"] = domainId,
+        ["filter_attr.domain_id"] = domainId,
+    };
+
+    public static Dictionary<string, object?> With(this Dictionary<string, object?> target, string key, object? value)
+    {
+        target[key] = value;
+        return target;
+    }
+}
