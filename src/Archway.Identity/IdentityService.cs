@@ -1,8 +1,10 @@
+using Archway.Identity.Assignments;
 using Archway.Identity.Auth;
 using Archway.Identity.Bootstrap;
 using Archway.Identity.Config;
 using Archway.Identity.Http;
 using Archway.Identity.Passwords;
+using Archway.Identity.Policy;
 using Archway.Identity.Schema;
 using Archway.Identity.Resources;
 using Archway.Identity.Tokens;
@@ -33,7 +35,9 @@ public static class IdentityService
         services.AddSingleton<Authenticator>();
         services.AddSingleton<Bootstrapper>();
         services.AddSingleton<PasswordRules>();
+        services.AddSingleton<PolicyEnforcer>();
         services.AddSingleton<ApiAccess>();
+        services.AddSingleton<GrantApi.GrantContext>();
         services.AddHostedService<TokenStateRefresher>();
         return services;
     }
@@ -45,6 +49,10 @@ public static class IdentityService
         routes.MapDomainApi();
         routes.MapProjectApi();
         routes.MapUserApi();
+        routes.MapGroupApi();
+        routes.MapRoleApi();
+        routes.MapGrantApi();
+        routes.MapRoleAssignmentApi();
         return routes;
     }
 }
