@@ -102,6 +102,41 @@ public sealed class IdentityServer : IAsyncDisposable
         return await Client.SendAsync(request);
     }
 
+    /// <summary>Sends a request as the given token, with an optional JSON body given as raw text.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("X-Auth-Token", token);
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        }
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary>Sends and expects the given status, returning the JSON body (or default for an empty one).</summary>
+    public async Task<JsonElement> ExpectAsync(System.Net.HttpStatusCode status, HttpMethod method, string path, string token, string? json = null)
+    {
+        using var response = await SendAsync(method, path, token, json);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"{method} {path}: expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        if (text.Length == 0)
+        {
+            return default;
+        }
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Issues a project-scoped token for a user by name in the Default domain.</summary>
+    public async Task<string> TokenAsync(string user, string password, string? project)
+    {
+        using var response = await PasswordAuthAsync(user, password, project);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Created, $"auth as {user}: {(int)response.StatusCode} {text}");
+        return response.Headers.GetValues("X-Subject-Token").Single();
+    }
+
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
     {
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

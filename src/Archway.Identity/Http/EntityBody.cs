@@ -35,8 +35,9 @@ internal sealed partial class EntityBody : IDisposable
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
+            var notObject = IdentityError.Schema("", $"{JsonSchemaText.Describe(root)} is not of type 'object'");
             document.Dispose();
-            return (null, IdentityError.Schema("", $"{JsonSchemaText.Describe(root)} is not of type 'object'"));
+            return (null, notObject);
         }
         if (!root.TryGetProperty(member, out var entity))
         {
@@ -46,8 +47,9 @@ internal sealed partial class EntityBody : IDisposable
         }
         if (entity.ValueKind != JsonValueKind.Object)
         {
+            var notObject = IdentityError.Schema("", $"{JsonSchemaText.Describe(entity)} is not of type 'object'");
             document.Dispose();
-            return (null, IdentityError.Schema("", $"{JsonSchemaText.Describe(entity)} is not of type 'object'"));
+            return (null, notObject);
         }
         return (new EntityBody(document, entity), null);
     }
