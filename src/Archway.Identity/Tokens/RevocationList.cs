@@ -22,7 +22,12 @@ internal sealed class RevocationList
     private long _lastId;
     private int _count;
 
+    private long _latestIssuedBeforeTicks;
+
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>The newest event's cut-off: a token issued in that same second would be revoked by it.</summary>
+    public DateTime LatestIssuedBefore => new(Volatile.Read(ref _latestIssuedBeforeTicks), DateTimeKind.Utc);
 
     /// <summary>
     /// Picks up events written since the last call, by this process or another one sharing the database
@@ -96,6 +101,10 @@ internal sealed class RevocationList
         };
         list.Add(revocation);
         Interlocked.Increment(ref _count);
+        if (revocation.IssuedBefore.Ticks > _latestIssuedBeforeTicks)
+        {
+            Volatile.Write(ref _latestIssuedBeforeTicks, revocation.IssuedBefore.Ticks);
+        }
     }
 
     private static List<RevocationEventRecord> Bucket(Dictionary<string, List<RevocationEventRecord>> index, string key)

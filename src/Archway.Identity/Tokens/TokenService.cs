@@ -33,6 +33,15 @@ internal sealed class TokenService(
     public async Task<(TokenModel? Token, IdentityError? Error)> IssueAsync(TokenRequest request, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        // Fernet issue times are whole seconds and an event revokes tokens issued up to its own second: a token
+        // issued in the second of a fresh event (say, right after a password change) would be born revoked, as in
+        // Keystone. Waiting for the next second avoids that; it happens only in the second after an event.
+        if (TruncateToSecond(now.UtcDateTime) <= revocations.LatestIssuedBefore)
+        {
+            var wait = TimeSpan.FromTicks(TimeSpan.TicksPerSecond - (now.UtcTicks % TimeSpan.TicksPerSecond));
+            await Task.Delay(wait, time, cancellationToken);
+            now = time.GetUtcNow();
+        }
         // Keystone zeroes the microseconds, so expires_at packs as an integral float.
         var expiresAt = request.ExpiresAt ?? DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds() + options.TokenExpiration);
         var auditId = NewAuditId();
