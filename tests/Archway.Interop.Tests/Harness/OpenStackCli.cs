@@ -37,12 +37,18 @@ public sealed class OpenStackCli : IDisposable
     /// person at a terminal would. stdout and stderr arrive together in <see cref="CommandResult.StandardOutput"/>,
     /// with CRLF line ends turned into LF.
     /// </summary>
-    public async Task<CommandResult> RunWithPasswordPromptAsync(IReadOnlyDictionary<string, string> environment, string answer, params string[] arguments)
+    public Task<CommandResult> RunWithPasswordPromptAsync(IReadOnlyDictionary<string, string> environment, string answer, params string[] arguments) =>
+        RunWithPromptsAsync(environment, answer, 1, arguments);
+
+    /// <summary>As <see cref="RunWithPasswordPromptAsync"/>, typing the answer at each of the first <paramref name="prompts"/> prompts.</summary>
+    public async Task<CommandResult> RunWithPromptsAsync(IReadOnlyDictionary<string, string> environment, string answer, int prompts, params string[] arguments)
     {
         var start = CreateStartInfo(Python, environment);
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Harness", "pty_answer.py"));
         start.ArgumentList.Add("--prompt");
         start.ArgumentList.Add("Password: ?$");
+        start.ArgumentList.Add("--answers");
+        start.ArgumentList.Add(prompts.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add("--timeout");
         start.ArgumentList.Add(((int)Timeout.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.ArgumentList.Add("--");

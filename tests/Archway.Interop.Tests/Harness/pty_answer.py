@@ -1,7 +1,10 @@
 #!/usr/bin/python3
-"""Run a command in a pseudo-terminal, answer one prompt, relay the rest of its output.
+"""Run a command in a pseudo-terminal, answer its prompt(s), relay the rest of its output.
 
-    PTY_ANSWER=secret pty_answer.py [--prompt REGEX] [--timeout SECONDS] -- COMMAND [ARG...]
+    PTY_ANSWER=secret pty_answer.py [--prompt REGEX] [--answers N] [--timeout SECONDS] -- COMMAND [ARG...]
+
+With --answers N the same answer is typed at each of the first N prompts (`openstack user create
+--password-prompt` asks twice: "User Password:" and "Repeat User Password:").
 
 The openstack CLI reads a missing password with getpass from /dev/tty, and only when stdin is a terminal, so a pipe
 cannot answer it. getpass also sets the terminal with TCSAFLUSH before it writes the prompt, discarding anything
@@ -37,6 +40,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--prompt', default=r'Password: ?$', help='regular expression for the prompt')
     parser.add_argument('--timeout', type=float, default=60.0, help='seconds for the whole command')
+    parser.add_argument('--answers', type=int, default=1, help='how many prompts to answer')
     parser.add_argument('command', nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ['--'] else args.command
@@ -61,6 +65,7 @@ def main():
     out = sys.stdout.buffer
     seen = ''
     answered = False
+    answers = 0
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -83,11 +88,13 @@ def main():
             break
         out.write(chunk)
         out.flush()
-        if not answered:
+        if answers < args.answers:
             seen += chunk.decode('utf-8', 'replace')
             if prompt.search(seen):
                 os.write(fd, answer.encode('utf-8') + b'\n')
-                answered = True
+                answers += 1
+                answered = answers == args.answers
+                seen = ''
 
     _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
