@@ -29,6 +29,30 @@ public sealed class ServiceUserTests(IdentityFixture fixture) : IClassFixture<Id
     }
 
     [Fact]
+    public async Task Without_an_identity_endpoint_in_region_name_it_validates_at_auth_url_and_says_so()
+    {
+        var token = await _identity.DemoTokenAsync();
+        await using var api = await ProtectedApi.StartAsync(ProtectedApi.GuideOptions(_identity) with { RegionName = "RegionTwo" }, _identity);
+
+        var seen = await api.WhoAmIAsync(token);
+
+        Assert.Equal("demo", seen.Header("X-User-Name"));
+        Assert.True(api.Logs.Contains(Microsoft.Extensions.Logging.LogLevel.Warning, "No internal identity endpoint in region RegionTwo"), api.Logs.Dump());
+        Assert.True(api.Logs.Contains(Microsoft.Extensions.Logging.LogLevel.Information, "validating tokens at http://localhost/v3"), api.Logs.Dump());
+    }
+
+    [Fact]
+    public async Task The_identity_endpoint_comes_from_the_catalog_for_interface_and_region_name()
+    {
+        var token = await _identity.DemoTokenAsync();
+        await using var api = await ProtectedApi.StartAsync(ProtectedApi.GuideOptions(_identity) with { RegionName = "RegionOne", Interface = "admin" }, _identity);
+
+        await api.WhoAmIAsync(token);
+
+        Assert.False(api.Logs.Contains(Microsoft.Extensions.Logging.LogLevel.Warning, "identity endpoint"), api.Logs.Dump());
+    }
+
+    [Fact]
     public async Task The_service_token_is_renewed_before_it_expires()
     {
         await using var api = await ProtectedApi.StartAsync(ProtectedApi.GuideOptions(_identity), _identity);
