@@ -46,6 +46,26 @@ public sealed class OptionReader(IniFile file)
         return value;
     }
 
+    public long Long(string section, string name, long defaultValue, long min = long.MinValue, long max = long.MaxValue)
+    {
+        var raw = Raw(section, name);
+        if (raw is null)
+        {
+            return defaultValue;
+        }
+        if (!long.TryParse(raw.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+        {
+            Problem(raw, "is not an integer");
+            return defaultValue;
+        }
+        if (value < min || value > max)
+        {
+            Problem(raw, max == long.MaxValue ? $"must be at least {min}" : $"must be between {min} and {max}");
+            return defaultValue;
+        }
+        return value;
+    }
+
     public int? OptionalInt(string section, string name, int min = int.MinValue)
     {
         var raw = Raw(section, name);

@@ -1,0 +1,33 @@
+using Archway.Image.Config;
+using Archway.Image.Images;
+using Archway.Image.Policy;
+using Archway.Image.Schema;
+using Archway.Image.Schemas;
+using Archway.Image.Stores;
+
+namespace Archway.Image;
+
+/// <summary>What every Image handler works with, resolved once: configuration, database, schemas, policy, stores, clock.</summary>
+internal sealed class ImageServices(
+    GlanceOptions options,
+    ImageDatabase database,
+    SchemaDocuments schemas,
+    ImagePolicy policy,
+    ImageStores stores,
+    TimeProvider time)
+{
+    public GlanceOptions Options { get; } = options;
+    public ImageDatabase Database { get; } = database;
+    public SchemaDocuments Schemas { get; } = schemas;
+    public ImagePolicy Policy { get; } = policy;
+    public ImageStores Stores { get; } = stores;
+    public TimeProvider Time { get; } = time;
+    public ImageJson Json { get; } = new(options, schemas);
+
+    /// <summary>Now, in UTC, to the microsecond the database keeps.</summary>
+    public DateTime Now()
+    {
+        var now = Time.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
+    }
+}
