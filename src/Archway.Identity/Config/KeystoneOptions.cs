@@ -56,11 +56,33 @@ public sealed record KeystoneOptions
     /// <summary>[resource] list_limit / [DEFAULT] list_limit: null means unlimited.</summary>
     public int? ListLimit { get; init; }
 
+    /// <summary>[oslo_policy] enforce_scope: a token of the wrong scope for a rule is denied (Zed default false).</summary>
+    public bool EnforceScope { get; init; }
+
+    /// <summary>[oslo_policy] enforce_new_defaults: drop the deprecated rules OR'd into each default (Zed default false).</summary>
+    public bool EnforceNewDefaults { get; init; }
+
+    /// <summary>[oslo_policy] policy_file: the operator's overrides (YAML or JSON); relative to the config directory.</summary>
+    public string? PolicyFile { get; init; }
+
     /// <summary>[security_compliance]: Keystone's PCI-DSS options; every one off by default.</summary>
     public SecurityCompliance Security { get; init; } = new();
 
     public static IReadOnlyList<string> DefaultAuthMethods { get; } =
         ["external", "password", "token", "oauth1", "mapped", "application_credential"];
+
+    /// <summary>oslo.policy looks for policy.yaml by default and is content when it is absent; so are we.</summary>
+    private static string? PolicyFilePath(OptionReader reader, string dataDirectory)
+    {
+        var configured = reader.Raw("oslo_policy", "policy_file");
+        var path = Path.GetFullPath(Path.Combine(dataDirectory, configured?.Value ?? "policy.yaml"));
+        if (configured is not null && !File.Exists(path))
+        {
+            reader.Problem(configured, $"names a file that does not exist ({path})");
+            return null;
+        }
+        return File.Exists(path) ? path : null;
+    }
 
     /// <summary>
     /// Reads every Identity option, reporting all invalid values at once.
@@ -110,7 +132,13 @@ public sealed record KeystoneOptions
             MaxRequestBodySize = reader.Int("oslo_middleware", "max_request_body_size", 114688, min: 1),
             ListLimit = reader.OptionalInt("resource", "list_limit", min: 1) ?? reader.OptionalInt("DEFAULT", "list_limit", min: 1),
         };
-        options = options with { Security = SecurityCompliance.Read(reader) };
+        options = options with
+        {
+            Security = SecurityCompliance.Read(reader),
+            EnforceScope = reader.Bool("oslo_policy", "enforce_scope", false),
+            EnforceNewDefaults = reader.Bool("oslo_policy", "enforce_new_defaults", false),
+            PolicyFile = PolicyFilePath(reader, dataDirectory),
+        };
         if (options.PasswordHashAlgorithm == "bcrypt" && options.PasswordHashRounds is > 31)
         {
             reader.Problem(reader.Raw("identity", "password_hash_rounds")!, "must be between 4 and 31 for bcrypt");
