@@ -24,10 +24,10 @@ internal sealed class ImageServices(
     public TimeProvider Time { get; } = time;
     public ImageJson Json { get; } = new(options, schemas);
 
-    /// <summary>Now, in UTC, to the microsecond the database keeps.</summary>
+    /// <summary>Now, in UTC, to the millisecond the database keeps.</summary>
     public DateTime Now()
     {
         var now = Time.GetUtcNow().UtcDateTime;
-        return new DateTime(now.Ticks - now.Ticks % 10, DateTimeKind.Utc);
+        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
     }
 }

@@ -48,6 +48,9 @@ public sealed class ImageServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        // Every reading of the clock is 10 ms after the last, so that images created one after the other never
+        // share a created_at and lists come back in a known order.
+        builder.Services.AddSingleton<TimeProvider>(new SteppingTimeProvider());
         builder.Services.AddImageService(options);
         services?.Invoke(builder.Services);
         var app = builder.Build();
@@ -166,4 +169,12 @@ public sealed class ImageServerFixture : IAsyncLifetime
     public async Task InitializeAsync() => Server = await ImageServer.StartAsync();
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
+}
+
+/// <summary>A clock that moves 10 ms forward each time it is read, from now.</summary>
+public sealed class SteppingTimeProvider : TimeProvider
+{
+    private long _ticks = DateTimeOffset.UtcNow.UtcTicks;
+
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Add(ref _ticks, TimeSpan.TicksPerMillisecond * 10), TimeSpan.Zero);
 }
