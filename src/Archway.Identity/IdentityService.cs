@@ -35,7 +35,13 @@ public static class IdentityService
         services.AddSingleton<Authenticator>();
         services.AddSingleton<Bootstrapper>();
         services.AddSingleton<PasswordRules>();
-        services.AddSingleton<PolicyEnforcer>();
+        // Built now, so that a bad policy file stops start-up with every problem listed.
+        services.AddSingleton(PolicyEnforcer.Create(new PolicyOptions
+        {
+            EnforceScope = options.EnforceScope,
+            EnforceNewDefaults = options.EnforceNewDefaults,
+            PolicyFile = options.PolicyFile,
+        }));
         services.AddSingleton<ApiAccess>();
         services.AddSingleton<GrantApi.GrantContext>();
         services.AddHostedService<TokenStateRefresher>();

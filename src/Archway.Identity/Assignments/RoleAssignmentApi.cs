@@ -42,15 +42,16 @@ internal static class RoleAssignmentApi
         var includeNames = query.ContainsKey("include_names");
         var includeSubtree = query.ContainsKey("include_subtree");
 
-        var target = new Dictionary<string, object?>
+        // Only the filters given: a None in the target would match a None credential (oslo compares text).
+        var target = new Dictionary<string, object?>();
+        foreach (var (key, value) in new[] { ("scope.project.id", projectId), ("scope.domain.id", domainId), ("user.id", userId), ("group.id", groupId) })
         {
-            ["filter_attr.scope.project.id"] = projectId,
-            ["filter_attr.scope.domain.id"] = domainId,
-            ["filter_attr.user.id"] = userId,
-            ["filter_attr.group.id"] = groupId,
-            ["scope.project.id"] = projectId,
-            ["scope.domain.id"] = domainId,
-        };
+            if (value is not null)
+            {
+                target["filter_attr." + key] = value;
+                target[key] = value;
+            }
+        }
         var action = includeSubtree ? "identity:list_role_assignments_for_tree" : "identity:list_role_assignments";
         var (caller, denied) = await access.AuthorizeAsync(context, action, target);
         if (caller is null)

@@ -21,7 +21,6 @@ internal static class Target
         ["target.project.id"] = project.Id,
         ["target.project.name"] = project.Name,
         ["target.project.domain_id"] = project.DomainId,
-        ["target.project.parent_id"] = project.ParentId,
         ["project_id"] = project.Id,
     };
 
@@ -33,8 +32,11 @@ internal static class Target
         ["user_id"] = user.Id,
     };
 
-    /// <summary>For creates and filtered lists: the domain named in the request body or query.</summary>
-    public static Dictionary<string, object?> Of(string prefix, string? domainId) => new()
+    /// <summary>
+    /// For creates and filtered lists: the domain named in the request body or query. Absent values are left out, as
+    /// Keystone does: oslo.policy compares text, so a None target would match a None credential.
+    /// </summary>
+    public static Dictionary<string, object?> Of(string prefix, string? domainId) => domainId is null ? [] : new()
     {
         [$"target.{prefix}.domain_id"] = domainId,
         ["domain_id"] = domainId,
