@@ -1,6 +1,6 @@
 using Archway.Identity.Assignments;
-using Archway.Identity.Credentials;
 using Archway.Identity.Config;
+using Archway.Identity.Credentials;
 using Archway.Identity.Http;
 using Archway.Identity.Resources;
 using Archway.Identity.Schema;
