@@ -1,8 +1,10 @@
 using Archway.Identity.Auth;
 using Archway.Identity.Bootstrap;
+using Archway.Identity.Catalog;
 using Archway.Identity.Config;
 using Archway.Identity.Http;
 using Archway.Identity.Passwords;
+using Archway.Identity.Policy;
 using Archway.Identity.Schema;
 using Archway.Identity.Resources;
 using Archway.Identity.Tokens;
@@ -33,6 +35,7 @@ public static class IdentityService
         services.AddSingleton<Authenticator>();
         services.AddSingleton<Bootstrapper>();
         services.AddSingleton<PasswordRules>();
+        services.TryAddSingleton<PolicyEnforcer>();
         services.AddSingleton<ApiAccess>();
         services.AddHostedService<TokenStateRefresher>();
         return services;
@@ -45,6 +48,9 @@ public static class IdentityService
         routes.MapDomainApi();
         routes.MapProjectApi();
         routes.MapUserApi();
+        routes.MapRegionApi();
+        routes.MapServiceApi();
+        routes.MapEndpointApi();
         return routes;
     }
 }
