@@ -2,6 +2,7 @@ using Archway.Identity.Auth;
 using Archway.Identity.Bootstrap;
 using Archway.Identity.Catalog;
 using Archway.Identity.Config;
+using Archway.Identity.Credentials;
 using Archway.Identity.Http;
 using Archway.Identity.Passwords;
 using Archway.Identity.Policy;
@@ -37,6 +38,7 @@ public static class IdentityService
         services.AddSingleton<PasswordRules>();
         services.TryAddSingleton<PolicyEnforcer>();
         services.AddSingleton<ApiAccess>();
+        services.AddSingleton<CredentialCipher>();
         services.AddHostedService<TokenStateRefresher>();
         return services;
     }
@@ -51,6 +53,7 @@ public static class IdentityService
         routes.MapRegionApi();
         routes.MapServiceApi();
         routes.MapEndpointApi();
+        routes.MapCredentialApi();
         return routes;
     }
 }
