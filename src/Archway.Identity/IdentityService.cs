@@ -1,7 +1,9 @@
 using Archway.Identity.Assignments;
 using Archway.Identity.Auth;
 using Archway.Identity.Bootstrap;
+using Archway.Identity.Catalog;
 using Archway.Identity.Config;
+using Archway.Identity.Credentials;
 using Archway.Identity.Http;
 using Archway.Identity.Passwords;
 using Archway.Identity.Policy;
@@ -10,8 +12,8 @@ using Archway.Identity.Schema;
 using Archway.Identity.Tokens;
 using Archway.Identity.Users;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Archway.Identity;
 
@@ -44,6 +46,7 @@ public static class IdentityService
         }));
         services.AddSingleton<ApiAccess>();
         services.AddSingleton<GrantApi.GrantContext>();
+        services.AddSingleton<CredentialCipher>();
         services.AddHostedService<TokenStateRefresher>();
         return services;
     }
@@ -59,6 +62,10 @@ public static class IdentityService
         routes.MapRoleApi();
         routes.MapGrantApi();
         routes.MapRoleAssignmentApi();
+        routes.MapRegionApi();
+        routes.MapServiceApi();
+        routes.MapEndpointApi();
+        routes.MapCredentialApi();
         return routes;
     }
 }

@@ -46,6 +46,8 @@ public sealed class IdentityServer : IAsyncDisposable
         var database = new IdentityDatabase(settings.Identity.Database);
         database.Database.Migrate();
         new FernetKeyRepository(settings.Identity.FernetKeyRepository, settings.Identity.FernetMaxActiveKeys).Setup();
+        // As `archway up` does: credential blobs are encrypted with these keys, not the null key.
+        new FernetKeyRepository(settings.Identity.CredentialKeyRepository, settings.Identity.CredentialMaxActiveKeys).Setup();
         await new Bootstrapper(database, settings.Identity, TimeProvider.System, NullLogger<Bootstrapper>.Instance)
             .RunAsync(new BootstrapOptions
             {

@@ -65,6 +65,12 @@ public sealed record KeystoneOptions
     /// <summary>[oslo_policy] policy_file: the operator's overrides (YAML or JSON); relative to the config directory.</summary>
     public string? PolicyFile { get; init; }
 
+    /// <summary>[catalog] list_limit / [DEFAULT] list_limit: services and endpoints a list returns; null means unlimited.</summary>
+    public int? CatalogListLimit { get; init; }
+
+    /// <summary>[credential] user_limit: credentials one user may have; -1 (Keystone's default) means unlimited.</summary>
+    public int CredentialUserLimit { get; init; } = -1;
+
     /// <summary>[security_compliance]: Keystone's PCI-DSS options; every one off by default.</summary>
     public SecurityCompliance Security { get; init; } = new();
 
@@ -113,6 +119,7 @@ public sealed record KeystoneOptions
 
         var hashAlgorithm = reader.Choice("identity", "password_hash_algorithm", "bcrypt",
             "bcrypt", "bcrypt_sha256", "pbkdf2_sha512", "scrypt");
+        var defaultListLimit = reader.OptionalInt("DEFAULT", "list_limit", min: 1);
         var options = new KeystoneOptions
         {
             Database = database!,
@@ -130,7 +137,9 @@ public sealed record KeystoneOptions
             AuthMethods = reader.List("auth", "methods", DefaultAuthMethods),
             PublicEndpoint = reader.OptionalString("DEFAULT", "public_endpoint")?.TrimEnd('/'),
             MaxRequestBodySize = reader.Int("oslo_middleware", "max_request_body_size", 114688, min: 1),
-            ListLimit = reader.OptionalInt("resource", "list_limit", min: 1) ?? reader.OptionalInt("DEFAULT", "list_limit", min: 1),
+            ListLimit = reader.OptionalInt("resource", "list_limit", min: 1) ?? defaultListLimit,
+            CatalogListLimit = reader.OptionalInt("catalog", "list_limit", min: 1) ?? defaultListLimit,
+            CredentialUserLimit = reader.Int("credential", "user_limit", -1, min: -1),
         };
         options = options with
         {

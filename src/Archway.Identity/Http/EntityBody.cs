@@ -25,7 +25,12 @@ internal sealed partial class EntityBody : IDisposable
     /// <summary>The first schema violation found so far, if any.</summary>
     public IdentityError? Error { get; private set; }
 
-    public static async Task<(EntityBody? Body, IdentityError? Error)> ReadAsync(HttpContext context, string member, int maxBytes)
+    /// <summary>
+    /// Reads <c>{"member": {...}}</c>. With <paramref name="memberRequired"/> a body without the member is refused as
+    /// Keystone refuses <c>body.get(member)</c> (None is not an object); otherwise it reads as an empty object, as
+    /// <c>body.get(member, {})</c> does.
+    /// </summary>
+    public static async Task<(EntityBody? Body, IdentityError? Error)> ReadAsync(HttpContext context, string member, int maxBytes, bool memberRequired = false)
     {
         var (document, error) = await JsonBody.ReadAsync(context.Request, maxBytes, context.RequestAborted);
         if (document is null)
@@ -35,12 +40,18 @@ internal sealed partial class EntityBody : IDisposable
         var root = document.RootElement;
         if (root.ValueKind != JsonValueKind.Object)
         {
+            // Described before the document (which owns the element's memory) is disposed.
             var notObject = IdentityError.Schema("", $"{JsonSchemaText.Describe(root)} is not of type 'object'");
             document.Dispose();
             return (null, notObject);
         }
         if (!root.TryGetProperty(member, out var entity))
         {
+            if (memberRequired)
+            {
+                document.Dispose();
+                return (null, IdentityError.Schema("", "None is not of type 'object'"));
+            }
             // Keystone validates `body.get(member, {})`, so a missing member reads as an empty object.
             using var empty = JsonDocument.Parse("{}");
             return (new EntityBody(document, empty.RootElement.Clone()), null);
@@ -80,15 +91,15 @@ internal sealed partial class EntityBody : IDisposable
         var text = value.GetString()!;
         if (text.Length < minLength)
         {
-            Fail(name, $"'{text}' is too short");
+            Fail(name, $"{PythonJson.Repr(text)} is too short");
         }
         else if (text.Length > maxLength)
         {
-            Fail(name, $"'{text}' is too long");
+            Fail(name, $"{PythonJson.Repr(text)} is too long");
         }
         else if (pattern is not null && !pattern.IsMatch(text))
         {
-            Fail(name, $"'{text}' does not match '{pattern}'");
+            Fail(name, $"{PythonJson.Repr(text)} does not match {PythonJson.Repr(pattern.ToString())}");
         }
         return text;
     }

@@ -59,4 +59,22 @@ internal static class ExtraAttributes
             }
         }
     }
+
+    /// <summary>
+    /// Keystone's <c>_normalize_dict</c> on create for regions, services, endpoints and credentials: ':' and '-' in
+    /// attribute names become '_'.
+    /// </summary>
+    public static string? NormalizeNames(string? json)
+    {
+        var extras = Parse(json);
+        var normalized = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        var changed = false;
+        foreach (var (name, value) in extras)
+        {
+            var normal = name.Replace(':', '_').Replace('-', '_');
+            changed |= normal != name;
+            normalized[normal] = value;
+        }
+        return changed ? Serialize(normalized) : json;
+    }
 }

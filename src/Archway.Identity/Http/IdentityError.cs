@@ -35,6 +35,10 @@ internal sealed record IdentityError(int Code, string Title, string Message) : I
     public static IdentityError Conflict(string type, string details) =>
         new(409, "Conflict", $"Conflict occurred attempting to store {type} - {details}.");
 
+    /// <summary>Keystone's StringLengthExceeded: a value longer than its SQL column, found as the row is built.</summary>
+    public static IdentityError StringLengthExceeded(string value, string column, int length) => BadRequest(
+        $"String length exceeded. The length of string '{value}' exceeds the limit of column {column}(CHAR({length})).");
+
     public static IdentityError TooLarge() => new(413, "Request Entity Too Large", "Request is too large.");
 
     public static IdentityError UnsupportedMethod() =>

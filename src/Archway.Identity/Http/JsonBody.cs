@@ -6,7 +6,7 @@ namespace Archway.Identity.Http;
 
 /// <summary>
 /// Reads a JSON request body as Keystone's json_body middleware accepts it: Content-Type application/json (or none),
-/// at most [oslo_middleware] max_request_body_size bytes, valid JSON.
+/// at most [oslo_middleware] max_request_body_size bytes, valid JSON of an object.
 /// </summary>
 internal static class JsonBody
 {
@@ -54,14 +54,22 @@ internal static class JsonBody
             {
                 return (null, IdentityError.Validation("valid JSON", "request body"));
             }
+            JsonDocument document;
             try
             {
-                return (JsonDocument.Parse(buffer.AsMemory(0, length).ToArray()), null);
+                document = JsonDocument.Parse(buffer.AsMemory(0, length).ToArray());
             }
             catch (JsonException)
             {
                 return (null, IdentityError.Validation("valid JSON", "request body"));
             }
+            // Keystone's json_body refuses JSON that does not load as a dict with the same message.
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                return (null, IdentityError.Validation("valid JSON", "request body"));
+            }
+            return (document, null);
         }
         finally
         {

@@ -33,6 +33,18 @@ internal static class Target
     };
 
     /// <summary>
+    /// A credential, or what a create request or a caller's own list describes: Keystone's owner rule is
+    /// <c>user_id:%(target.credential.user_id)s</c>.
+    /// </summary>
+    public static Dictionary<string, object?> Credential(string? id, string? userId, string? projectId, string? type) => new()
+    {
+        ["target.credential.id"] = id,
+        ["target.credential.user_id"] = userId,
+        ["target.credential.project_id"] = projectId,
+        ["target.credential.type"] = type,
+    };
+
+    /// <summary>
     /// For creates and filtered lists: the domain named in the request body or query. Absent values are left out, as
     /// Keystone does: oslo.policy compares text, so a None target would match a None credential.
     /// </summary>

@@ -18,4 +18,35 @@ public static class CliTable
         }
         return rows;
     }
+
+    /// <summary>
+    /// The rows of the table cliff prints for a Lister command, each as column header → value, in order; the header
+    /// row is the first row of cells, and border and other lines are ignored.
+    /// </summary>
+    public static List<Dictionary<string, string>> List(string output)
+    {
+        List<string>? headers = null;
+        var rows = new List<Dictionary<string, string>>();
+        foreach (var line in output.Split('\n'))
+        {
+            var trimmed = line.Trim();
+            if (!trimmed.StartsWith('|') || !trimmed.EndsWith('|') || trimmed.Length < 2)
+            {
+                continue;
+            }
+            var cells = trimmed[1..^1].Split('|').Select(cell => cell.Trim()).ToList();
+            if (headers is null)
+            {
+                headers = cells;
+                continue;
+            }
+            var row = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < headers.Count && i < cells.Count; i++)
+            {
+                row[headers[i]] = cells[i];
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
 }
