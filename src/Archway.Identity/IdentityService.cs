@@ -12,8 +12,8 @@ using Archway.Identity.Schema;
 using Archway.Identity.Tokens;
 using Archway.Identity.Users;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Archway.Identity;
 
