@@ -57,6 +57,7 @@ public static class IdentityService
         routes.MapAuthApi();
         routes.MapDomainApi();
         routes.MapProjectApi();
+        routes.MapProjectTagApi();
         routes.MapUserApi();
         routes.MapGroupApi();
         routes.MapRoleApi();

@@ -58,7 +58,7 @@ internal static class ProjectApi
             var isDomain = body.Boolean("is_domain") ?? false;
             var domainId = body.Id("domain_id");
             var parentId = body.Id("parent_id");
-            body.Raw("tags");
+            var tags = ProjectTags.Read(body);
             body.Raw("options");
             if (body.Error is not null)
             {
@@ -100,6 +100,7 @@ internal static class ProjectApi
                 DomainId = domain.Id,
                 ParentId = parentId,
                 IsDomain = false,
+                Tags = tags is null ? null : ProjectTags.Serialize(tags),
                 Extra = body.ExtraJson(null),
             };
             if (await db.FindProjectByNameAsync(project.Name, domain.Id, context.RequestAborted) is not null)
@@ -156,7 +157,9 @@ internal static class ProjectApi
         }
         await using var db = database.Open();
         var projects = await db.GetTable<ProjectRecord>().Where(p => !p.IsDomain).OrderBy(p => p.Name).ToListAsync(context.RequestAborted);
-        var (items, truncated) = ListQuery<ProjectRecord>.From(context.Request.Query, Filters).Apply(projects, options.ListLimit);
+        var query = context.Request.Query;
+        var tagged = projects.FindAll(p => ProjectTags.Matches(ProjectTags.Parse(p.Tags), query));
+        var (items, truncated) = ListQuery<ProjectRecord>.From(query, Filters).Apply(tagged, options.ListLimit);
         var baseUrl = IdentityUrls.BaseUrl(context);
         return CollectionJson.Result(context, "projects", items, truncated, (w, p) => ProjectJson.Write(w, p, baseUrl));
     }
@@ -264,7 +267,7 @@ internal static class ProjectApi
             var domainId = body.Id("domain_id");
             var parentId = body.Id("parent_id");
             var isDomain = body.Boolean("is_domain");
-            body.Raw("tags");
+            var tags = ProjectTags.Read(body);
             body.Raw("options");
             if (body.Error is not null)
             {
@@ -311,6 +314,10 @@ internal static class ProjectApi
                 project.Description = description ?? "";
             }
             project.Enabled = enabled ?? project.Enabled;
+            if (tags is not null)
+            {
+                project.Tags = ProjectTags.Serialize(tags);
+            }
             project.Extra = body.ExtraJson(project.Extra);
             await using var transaction = await db.BeginTransactionAsync(context.RequestAborted);
             try

@@ -17,6 +17,10 @@ internal static class ProjectJson
         writer.WriteString("parent_id", project.ParentId);
         writer.WriteBoolean("is_domain", project.IsDomain);
         writer.WriteStartArray("tags");
+        foreach (var tag in ProjectTags.Parse(project.Tags))
+        {
+            writer.WriteStringValue(tag);
+        }
         writer.WriteEndArray();
         writer.WriteStartObject("options");
         writer.WriteEndObject();
