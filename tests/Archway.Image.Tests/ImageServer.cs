@@ -5,6 +5,7 @@ using Archway.Data.Configuration;
 using Archway.Image.Config;
 using Archway.Image.Schema;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -23,12 +24,16 @@ public sealed class ImageServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly List<HttpClient> _clients = [];
 
-    private ImageServer(WebApplication app, string dataDirectory, GlanceOptions options)
+    private ImageServer(WebApplication app, string dataDirectory, GlanceOptions options, Uri? address)
     {
         _app = app;
         DataDirectory = dataDirectory;
         Options = options;
+        Address = address;
     }
+
+    /// <summary>Where a server started with a real socket (Kestrel on 127.0.0.1) listens; null for the test server.</summary>
+    public Uri? Address { get; }
 
     public string DataDirectory { get; }
 
@@ -39,14 +44,21 @@ public sealed class ImageServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ImageServer> StartAsync(string? config = null, Action<IServiceCollection>? services = null)
+    public static async Task<ImageServer> StartAsync(string? config = null, Action<IServiceCollection>? services = null, bool kestrel = false)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "archway-image-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var options = LoadOptions(config ?? "", dataDirectory);
         new ImageDatabase(options.Database).Database.Migrate();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
+        if (kestrel)
+        {
+            builder.WebHost.UseKestrel(options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        }
+        else
+        {
+            builder.WebHost.UseTestServer();
+        }
         builder.Logging.ClearProviders();
         // Every reading of the clock is 10 ms after the last, so that images created one after the other never
         // share a created_at and lists come back in a known order.
@@ -56,7 +68,11 @@ public sealed class ImageServer : IAsyncDisposable
         var app = builder.Build();
         app.UseImageApi();
         await app.StartAsync();
-        return new ImageServer(app, dataDirectory, options);
+        var address = kestrel
+            ? new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.Single())
+            : null;
+        return new ImageServer(app, dataDirectory, options, address);
     }
 
     internal static GlanceOptions LoadOptions(string config, string dataDirectory)
@@ -71,7 +87,7 @@ public sealed class ImageServer : IAsyncDisposable
     /// <summary>A client scoped to <paramref name="project"/> with <paramref name="roles"/> (as the auth middleware sets them).</summary>
     public HttpClient As(string project, params string[] roles)
     {
-        var client = _app.GetTestClient();
+        var client = NewClient();
         client.DefaultRequestHeaders.Add("X-Identity-Status", "Confirmed");
         client.DefaultRequestHeaders.Add("X-Project-Id", project);
         client.DefaultRequestHeaders.Add("X-User-Id", "user-of-" + project);
@@ -87,10 +103,12 @@ public sealed class ImageServer : IAsyncDisposable
     /// <summary>A request without a confirmed identity.</summary>
     public HttpClient Anonymous()
     {
-        var client = _app.GetTestClient();
+        var client = NewClient();
         _clients.Add(client);
         return client;
     }
+
+    private HttpClient NewClient() => Address is null ? _app.GetTestClient() : new HttpClient { BaseAddress = Address };
 
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response)
     {

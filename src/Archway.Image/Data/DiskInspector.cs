@@ -10,6 +10,9 @@ namespace Archway.Image.Data;
 internal sealed class DiskInspector(string? diskFormat, string? containerFormat)
 {
     private const int HeaderLength = 512;
+
+    /// <summary>"QFI\xfb".</summary>
+    private static ReadOnlySpan<byte> QcowMagic => [0x51, 0x46, 0x49, 0xfb];
     private readonly byte[] _header = new byte[HeaderLength];
     private int _captured;
 
@@ -38,7 +41,7 @@ internal sealed class DiskInspector(string? diskFormat, string? containerFormat)
             return size == 0 ? null : size;
         }
         // QFI\xfb, version, backing file offset and size, cluster bits, then the virtual size (big-endian).
-        if (_captured < HeaderLength || !_header.AsSpan(0, 4).SequenceEqual("QFI\xfb"u8))
+        if (_captured < HeaderLength || !_header.AsSpan(0, 4).SequenceEqual(QcowMagic))
         {
             return null;
         }
