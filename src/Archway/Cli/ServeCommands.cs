@@ -4,6 +4,7 @@ using Archway.Hosting;
 using Archway.Identity.Bootstrap;
 using Archway.Identity.Schema;
 using Archway.Identity.Tokens;
+using Archway.Image.Schema;
 
 namespace Archway.Cli;
 
@@ -12,8 +13,8 @@ internal static class ServeCommands
 {
     private static readonly Option<string> Host = new("--host") { Description = "Address to listen on", DefaultValueFactory = _ => "127.0.0.1" };
     private static readonly Option<int> IdentityPort = new("--identity-port") { Description = "Identity API port", DefaultValueFactory = _ => 5000 };
-    private static readonly Option<int> ImagePort = new("--image-port") { Description = "Image API port (reserved for the Image service)", DefaultValueFactory = _ => 9292 };
-    private static readonly Option<string> Service = new("--service") { Description = "Which service to serve: all or identity", DefaultValueFactory = _ => "all" };
+    private static readonly Option<int> ImagePort = new("--image-port") { Description = "Image API port", DefaultValueFactory = _ => 9292 };
+    private static readonly Option<string> Service = new("--service") { Description = "Which service to serve: all, identity or image (image alone reads --config as its glance-api.conf)", DefaultValueFactory = _ => "all" };
 
     public static Command Up()
     {
@@ -30,6 +31,8 @@ internal static class ServeCommands
             var identity = settings.Identity;
             var database = new IdentityDatabase(identity.Database);
             database.Database.Migrate();
+            var image = ArchwayCli.LoadImageSettings(parse, error);
+            new ImageDatabase(image.Options.Database).Database.Migrate();
             var fernet = new FernetKeyRepository(identity.FernetKeyRepository, identity.FernetMaxActiveKeys);
             if (!fernet.Exists)
             {
@@ -67,7 +70,7 @@ internal static class ServeCommands
                     await output.WriteLineAsync($"Bootstrapped: admin credentials in {openrc}");
                 }
             }
-            return await ServeAsync(settings, host, port, output, cancellationToken);
+            return await ServeAsync(settings, image, host, port, parse.GetValue(ImagePort), output, cancellationToken);
         });
         return command;
     }
@@ -82,10 +85,25 @@ internal static class ServeCommands
         {
             var error = parse.InvocationConfiguration.Error;
             var service = parse.GetValue(Service);
-            if (service is not ("all" or "identity"))
+            if (service is not ("all" or "identity" or "image"))
             {
-                await error.WriteLineAsync($"ERROR: unknown service '{service}' (all, identity)");
+                await error.WriteLineAsync($"ERROR: unknown service '{service}' (all, identity, image)");
                 return 2;
+            }
+            var output = parse.InvocationConfiguration.Output;
+            var host = parse.GetValue(Host)!;
+            ImageSettings? image = null;
+            if (service is "all" or "image")
+            {
+                image = ArchwayCli.LoadImageSettings(parse, error, configIsGlance: service == "image");
+                if (!EnsureImageSchema(image, error))
+                {
+                    return 1;
+                }
+            }
+            if (service == "image")
+            {
+                return await ServeImageAsync(image!, host, parse.GetValue(ImagePort), output, cancellationToken);
             }
             var settings = ArchwayCli.LoadSettings(parse, error);
             var database = new IdentityDatabase(settings.Identity.Database);
@@ -98,19 +116,54 @@ internal static class ServeCommands
                 await error.WriteLineAsync($"ERROR: no Fernet keys in {settings.Identity.FernetKeyRepository}: run `archway fernet setup`");
                 return 1;
             }
-            return await ServeAsync(settings, parse.GetValue(Host)!, parse.GetValue(IdentityPort), parse.InvocationConfiguration.Output, cancellationToken);
+            return await ServeAsync(settings, image, host, parse.GetValue(IdentityPort), parse.GetValue(ImagePort), output, cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> ServeAsync(ArchwaySettings settings, string host, int port, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>Identity, and Image beside it when <paramref name="image"/> is given (tokens checked in process).</summary>
+    private static async Task<int> ServeAsync(ArchwaySettings settings, ImageSettings? image, string host, int port, int imagePort, TextWriter output, CancellationToken cancellationToken)
     {
         await using var app = ArchwayHost.BuildIdentity(settings, host, port);
         await app.StartAsync(cancellationToken);
-        await output.WriteLineAsync($"Archway ready: Identity {ArchwayHost.IdentityUrl(host, port)} (data in {settings.DataDirectory})");
+        if (image is null)
+        {
+            await output.WriteLineAsync($"Archway ready: Identity {ArchwayHost.IdentityUrl(host, port)} (data in {settings.DataDirectory})");
+            await output.FlushAsync(cancellationToken);
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        }
+        var identityUrl = ArchwayHost.IdentityUrl(host, port);
+        await using var imageApp = ImageHost.BuildImage(image, host, imagePort, (app.Services, identityUrl[..^"/v3".Length]));
+        await imageApp.StartAsync(cancellationToken);
+        await output.WriteLineAsync($"Archway ready: Identity {identityUrl}, Image {ImageHost.ImageUrl(host, imagePort)} (data in {settings.DataDirectory})");
+        await output.FlushAsync(cancellationToken);
+        // Both hosts stop on SIGTERM or Ctrl-C; either stopping stops the other.
+        await Task.WhenAny(app.WaitForShutdownAsync(cancellationToken), imageApp.WaitForShutdownAsync(cancellationToken));
+        await Task.WhenAll(imageApp.StopAsync(CancellationToken.None), app.StopAsync(CancellationToken.None));
+        return 0;
+    }
+
+    /// <summary>Image alone (a split deployment): tokens are checked with Identity over HTTP per [keystone_authtoken].</summary>
+    private static async Task<int> ServeImageAsync(ImageSettings image, string host, int port, TextWriter output, CancellationToken cancellationToken)
+    {
+        await using var app = ImageHost.BuildImage(image, host, port, identity: null);
+        await app.StartAsync(cancellationToken);
+        await output.WriteLineAsync($"Archway ready: Image {ImageHost.ImageUrl(host, port)} (data in {image.DataDirectory})");
         await output.FlushAsync(cancellationToken);
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
+    }
+
+    public static bool EnsureImageSchema(ImageSettings image, TextWriter error)
+    {
+        var (applied, latest) = new ImageDatabase(image.Options.Database).Database.Version();
+        if (applied == latest)
+        {
+            return true;
+        }
+        error.WriteLine($"ERROR: the image database {image.Options.Database.Display} is at schema version {applied}, this build needs {latest}: run `archway db sync --service image`");
+        return false;
     }
 
     private static string GeneratePassword() =>
