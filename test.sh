@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(python3-openstackclient python3-glanceclient python3-keystone python3-keystonemiddleware python3-glance redis-server)
+APT_PACKAGES=(python3-openstackclient python3-glanceclient python3-keystone python3-keystonemiddleware python3-glance redis-server qemu-utils)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -13,12 +13,13 @@ public sealed class ArchwayServer : IAsyncDisposable
     {
         _directory = directory;
         Port = port;
+        ImagePort = imagePort;
         Password = password;
         var arguments = new List<string>
         {
             "up", "--data-dir", DataDirectory, "--host", "127.0.0.1",
             "--identity-port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            // Taken by the Image API once it exists; a private port keeps parallel servers apart.
+            // The Image API's; a private port keeps parallel servers apart.
             "--image-port", imagePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (password is not null)
@@ -31,6 +32,12 @@ public sealed class ArchwayServer : IAsyncDisposable
     public string DataDirectory => Path.Combine(_directory.Path, "data");
 
     public int Port { get; }
+
+    /// <summary>The Image API's port.</summary>
+    public int ImagePort { get; }
+
+    /// <summary>The Image API's URL, as its catalog endpoints name it.</summary>
+    public string ImageUrl => $"http://127.0.0.1:{ImagePort}";
 
     /// <summary>The bootstrap password given on the command line; null when Archway was left to generate one.</summary>
     public string? Password { get; }
