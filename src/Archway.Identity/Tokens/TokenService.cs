@@ -36,10 +36,12 @@ internal sealed class TokenService(
         // Fernet issue times are whole seconds and an event revokes tokens issued up to its own second: a token
         // issued in the second of a fresh event (say, right after a password change) would be born revoked, as in
         // Keystone. Waiting for the next second avoids that; it happens only in the second after an event.
-        if (TruncateToSecond(now.UtcDateTime) <= revocations.LatestIssuedBefore)
+        // A loop, not one delay: Task.Delay truncates to whole milliseconds, so a wait of under 1 ms returns at once
+        // and the token would still be born in the event's second (seen in CI as a 404 right after a password change).
+        while (TruncateToSecond(now.UtcDateTime) <= revocations.LatestIssuedBefore)
         {
             var wait = TimeSpan.FromTicks(TimeSpan.TicksPerSecond - (now.UtcTicks % TimeSpan.TicksPerSecond));
-            await Task.Delay(wait, time, cancellationToken);
+            await Task.Delay(wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait, time, cancellationToken);
             now = time.GetUtcNow();
         }
         // Keystone zeroes the microseconds, so expires_at packs as an integral float.
