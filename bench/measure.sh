@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# measure.sh IDENTITY_URL IMAGE_URL OUT.tsv "SERVER_PIDS"
+#
+# Drives the same load against any Keystone v3 + Glance v2 pair on loopback and writes one TSV row per measurement:
+#   scenario  conns  rps  p50_ms  p99_ms  non2xx  cpu_s_per_1000  rss_mib
+# (cpu_s_per_1000: CPU seconds the server process trees spent per 1,000 requests; rss_mib: their largest resident
+# memory during the measurement; for big uploads/downloads rps holds MiB/s; for `cli` p50_ms holds the median wall
+# time of `openstack token issue`.) run.sh calls it once for Archway and once for real Keystone/Glance.
+#
+# Credentials from the environment: OS_USERNAME OS_PASSWORD OS_PROJECT_NAME (domain Default) and
+# DEMO_USERNAME DEMO_PASSWORD DEMO_PROJECT_NAME (created with role DEMO_ROLE when missing, as the guide does).
+# Tunables: CONNS="8 32" THREADS=2 DURATION=10 WARMUP=3 (seconds, every wrk run bounded by timeout)
+#           BIG_MB=1024 BIG_RUNS=2 CLI_RUNS=3 SKIP_IMAGE=1 SKIP_BIG=1 SKIP_CLI=1
+set -euo pipefail
+export LC_ALL=C.UTF-8
+here=$(cd "$(dirname "$0")" && pwd)
+export BENCH_LUA=$here/lua
+
+identity=${1%/}; identity=${identity%/v3}
+image=${2%/}; image=${image%/v2}
+out=$3
+pids=$4
+CONNS=${CONNS:-8 32}
+THREADS=${THREADS:-2}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-3}
+BIG_MB=${BIG_MB:-1024}
+BIG_RUNS=${BIG_RUNS:-2}
+CLI_RUNS=${CLI_RUNS:-3}
+export DEMO_USERNAME=${DEMO_USERNAME:-myuser} DEMO_PASSWORD=${DEMO_PASSWORD:-DEMO_PASS}
+export DEMO_PROJECT_NAME=${DEMO_PROJECT_NAME:-myproject}
+DEMO_ROLE=${DEMO_ROLE:-myrole}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+log() { echo "[measure $(date -u +%H:%M:%S)] $*" >&2; }
+cpu() { "$here/proctree.py" cpu "$pids"; }
+
+# token NAME PASSWORD [PROJECT] -> prints the X-Subject-Token of a password-method token
+token() {
+  local scope=''
+  [ $# -ge 3 ] && scope=$(jq -nc --arg p "$3" '{project:{name:$p,domain:{name:"Default"}}}')
+  jq -nc --arg u "$1" --arg p "$2" --argjson s "${scope:-null}" \
+    '{auth:({identity:{methods:["password"],password:{user:{name:$u,domain:{name:"Default"},password:$p}}}} + (if $s then {scope:$s} else {} end))}' |
+    curl -sf -m 60 -D - -o /dev/null -H 'Content-Type: application/json' -d @- "$identity/v3/auth/tokens" |
+    tr -d '\r' | awk 'tolower($1) == "x-subject-token:" { print $2 }'
+}
+# api METHOD URL [JSON]: the response body; fails on a non-2xx status
+api() {
+  curl -sf -m 60 -X "$1" -H "X-Auth-Token: $ADMIN_TOKEN" -H 'Content-Type: application/json' ${3:+-d "$3"} "$2"
+}
+
+# wrk_row SCENARIO URL LUA: warm up, then measure at each connection count
+wrk_row() {
+  local scenario=$1 url=$2 lua=$3 conns cpu0 cpu1 result rss_file
+  for conns in $CONNS; do
+    timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$conns" -d"${WARMUP}s" -s "$BENCH_LUA/$lua" "$url" >/dev/null 2>&1 || true
+    cpu0=$(cpu)
+    rss_file=$work/rss
+    "$here/proctree.py" maxrss "$pids" "$DURATION" > "$rss_file" &
+    result=$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$conns" -d"${DURATION}s" --timeout 30s -s "$BENCH_LUA/$lua" "$url" 2>&1 |
+      sed -n 's/^BENCH //p')
+    wait
+    cpu1=$(cpu)
+    if [ -z "$result" ]; then log "$scenario c=$conns: wrk gave no result"; continue; fi
+    jq -r --arg s "$scenario" --arg c "$conns" --arg cpu0 "$cpu0" --arg cpu1 "$cpu1" --arg rss "$(cat "$rss_file")" \
+      '[$s, $c, (.rps * 10 | round / 10), .p50_ms, .p99_ms, .non2xx + .socket_errors,
+        (if .requests > 0 then (((($cpu1 | tonumber) - ($cpu0 | tonumber)) * 1000 / .requests) * 1000 | round / 1000) else "-" end),
+        $rss] | @tsv' <<<"$result" | tee -a "$out" >&2
+  done
+}
+
+printf 'scenario\tconns\trps\tp50_ms\tp99_ms\tnon2xx\tcpu_s_per_1000\trss_mib\n' > "$out"
+printf 'idle_rss\t-\t-\t-\t-\t-\t-\t%s\n' "$("$here/proctree.py" rss "$pids")" | tee -a "$out" >&2
+
+ADMIN_TOKEN=$(token "$OS_USERNAME" "$OS_PASSWORD" "$OS_PROJECT_NAME")
+[ -n "$ADMIN_TOKEN" ] || { log "no admin token from $identity"; exit 1; }
+export ADMIN_TOKEN
+
+# The guide's demo user, project and role, when missing.
+domain=$(api GET "$identity/v3/domains?name=Default" | jq -r '.domains[0].id')
+project=$(api GET "$identity/v3/projects?name=$DEMO_PROJECT_NAME" | jq -r '.projects[0].id // empty')
+[ -n "$project" ] || project=$(api POST "$identity/v3/projects" "$(jq -nc --arg n "$DEMO_PROJECT_NAME" --arg d "$domain" '{project:{name:$n,domain_id:$d}}')" | jq -r .project.id)
+user=$(api GET "$identity/v3/users?name=$DEMO_USERNAME" | jq -r '.users[0].id // empty')
+[ -n "$user" ] || user=$(api POST "$identity/v3/users" "$(jq -nc --arg n "$DEMO_USERNAME" --arg d "$domain" --arg p "$DEMO_PASSWORD" '{user:{name:$n,domain_id:$d,password:$p}}')" | jq -r .user.id)
+role=$(api GET "$identity/v3/roles?name=$DEMO_ROLE" | jq -r '.roles[0].id // empty')
+[ -n "$role" ] || role=$(api POST "$identity/v3/roles" "$(jq -nc --arg n "$DEMO_ROLE" '{role:{name:$n}}')" | jq -r .role.id)
+api PUT "$identity/v3/projects/$project/users/$user/roles/$role" >/dev/null
+
+export AUTH_TOKEN=$ADMIN_TOKEN
+SUBJECT_TOKEN=$(token "$DEMO_USERNAME" "$DEMO_PASSWORD" "$DEMO_PROJECT_NAME")
+UNSCOPED_TOKEN=$(token "$DEMO_USERNAME" "$DEMO_PASSWORD")
+export SUBJECT_TOKEN UNSCOPED_TOKEN
+log "identity scenarios"
+wrk_row token_issue_password "$identity/v3/auth/tokens" issue_password.lua
+wrk_row token_issue_rescope "$identity/v3/auth/tokens" issue_token.lua
+wrk_row token_validate "$identity/v3/auth/tokens" validate.lua
+wrk_row project_list "$identity/v3/projects" get.lua
+wrk_row auth_catalog "$identity/v3/auth/catalog" get.lua
+
+if [ "${SKIP_IMAGE:-0}" != 1 ]; then
+  for count in 100 1000; do
+    have=$(api GET "$image/v2/images?limit=1000" | jq '.images | length')
+    log "creating $((count - have)) images (have $have)"
+    while [ "$have" -lt "$count" ]; do
+      api POST "$image/v2/images" "{\"name\":\"bench-$have\",\"disk_format\":\"qcow2\",\"container_format\":\"bare\"}" >/dev/null
+      have=$((have + 1))
+    done
+    wrk_row "image_list_$count" "$image/v2/images?limit=1000" get.lua
+  done
+fi
+
+if [ "${SKIP_BIG:-0}" != 1 ]; then
+  big=/var/tmp/archway-bench/big-${BIG_MB}m.img
+  mkdir -p "$(dirname "$big")"
+  [ "$(stat -c %s "$big" 2>/dev/null || echo 0)" = $((BIG_MB * 1048576)) ] || head -c $((BIG_MB * 1048576)) /dev/urandom > "$big"
+  cat "$big" > /dev/null
+  # The yardstick the issue names: a plain copy of the same file to the same disk, in the same run.
+  start=$(date +%s.%N); cp "$big" "$big.copy"; sync "$big.copy"; end=$(date +%s.%N); rm -f "$big.copy"
+  printf 'plain_copy_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" "$(awk -v s="$start" -v e="$end" -v m="$BIG_MB" 'BEGIN { printf "%.1f", m / (e - s) }')" | tee -a "$out" >&2
+  for run in $(seq 1 "$BIG_RUNS"); do
+    id=$(api POST "$image/v2/images" "{\"name\":\"bench-big-$run\",\"disk_format\":\"qcow2\",\"container_format\":\"bare\"}" | jq -r .id)
+    for op in upload download; do
+      cpu0=$(cpu)
+      "$here/proctree.py" maxrss "$pids" 5 > "$work/rss" &
+      if [ "$op" = upload ]; then
+        stats=$(curl -s -m 600 -o /dev/null -w '%{http_code} %{time_total}' -X PUT -H "X-Auth-Token: $ADMIN_TOKEN" \
+          -H 'Content-Type: application/octet-stream' -H 'Expect:' -T "$big" "$image/v2/images/$id/file")
+      else
+        stats=$(curl -s -m 600 -o /dev/null -w '%{http_code} %{time_total}' -H "X-Auth-Token: $ADMIN_TOKEN" "$image/v2/images/$id/file")
+      fi
+      wait
+      cpu1=$(cpu)
+      read -r code seconds <<<"$stats"
+      printf '%s_%smib\t1\t%s\t%s\t-\t%s\t%s\t%s\n' "$op" "$BIG_MB" "$(awk -v m="$BIG_MB" -v s="$seconds" 'BEGIN { printf "%.1f", m / s }')" \
+        "$(awk -v s="$seconds" 'BEGIN { printf "%.0f", s * 1000 }')" "$([ "${code:0:1}" = 2 ] && echo 0 || echo "1 ($code)")" \
+        "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')" "$(cat "$work/rss")" | tee -a "$out" >&2
+    done
+    api DELETE "$image/v2/images/$id" >/dev/null || true
+  done
+fi
+
+if [ "${SKIP_CLI:-0}" != 1 ]; then
+  times=()
+  for run in $(seq 1 "$CLI_RUNS"); do
+    start=$(date +%s.%N)
+    env -u OS_TOKEN -u OS_CLOUD OS_AUTH_URL="$identity/v3" OS_USER_DOMAIN_NAME=Default OS_PROJECT_DOMAIN_NAME=Default \
+      OS_IDENTITY_API_VERSION=3 timeout 120 openstack token issue -f value -c id >/dev/null
+    end=$(date +%s.%N)
+    times+=("$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.0f", (e - s) * 1000 }')")
+  done
+  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  printf 'cli_token_issue\t1\t-\t%s\t-\t-\t-\t-\n' "$median" | tee -a "$out" >&2
+fi
+printf 'loaded_rss\t-\t-\t-\t-\t-\t-\t%s\n' "$("$here/proctree.py" rss "$pids")" | tee -a "$out" >&2

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# bench/run.sh: Archway and real Keystone 22 / Glance 25 under the same load, one after the other on the same ports
+# (127.0.0.1:5000 and :9292), then a table of both with the ratio Archway/real, appended to bench/RESULTS.md.
+#
+#   bench/run.sh                  both (real needs REAL_UP, default ../shared/anchors/openstack-real/up.sh)
+#   TARGETS=archway bench/run.sh  Archway only (no ratios)
+#
+# Tunables pass through to measure.sh (CONNS, DURATION, WARMUP, BIG_MB, BIG_RUNS, CLI_RUNS, SKIP_*).
+# Run it on an otherwise idle machine: every number is a whole-machine measurement.
+set -euo pipefail
+export LC_ALL=C.UTF-8
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+TARGETS=${TARGETS:-archway real}
+REAL_UP=${REAL_UP:-$repo/../shared/anchors/openstack-real/up.sh}
+REAL_DOWN=${REAL_DOWN:-$(dirname "$REAL_UP")/down.sh}
+REAL_ENV=${REAL_ENV:-/tmp/anchors/real-openstack.env}
+state=/var/tmp/archway-bench
+results=$state/results-$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$results"
+log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+
+for tool in wrk jq curl openstack; do
+  if ! command -v "$tool" >/dev/null; then
+    [ "$(id -u)" = 0 ] || { echo "bench: $tool is missing (apt-get install wrk jq curl python3-openstackclient)" >&2; exit 1; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk jq curl python3-openstackclient >/dev/null
+  fi
+done
+
+wait_http() { # URL SECONDS
+  local deadline=$(($(date +%s) + $2))
+  until curl -s -o /dev/null -m 2 -w '%{http_code}' "$1" | grep -q '^[23]'; do
+    [ "$(date +%s)" -lt "$deadline" ] || return 1
+    sleep 0.02
+  done
+}
+
+run_archway() {
+  log "building Archway"
+  dotnet publish "$repo/src/Archway/Archway.csproj" -c Release -o "$state/archway" -v quiet -nologo >&2
+  local data=$state/archway-data pid
+  rm -rf "$data"
+  export OS_USERNAME=admin OS_PASSWORD=ADMIN_PASS OS_PROJECT_NAME=admin
+  start_archway() {
+    dotnet "$state/archway/archway.dll" up --data-dir "$data" --bootstrap-password ADMIN_PASS \
+      --identity-port 5000 --image-port 9292 > "$results/archway.log" 2>&1 &
+    pid=$!
+  }
+  start_archway
+  wait_http http://127.0.0.1:5000/v3 120 || { log "Archway did not start"; cat "$results/archway.log" >&2; exit 1; }
+  kill -TERM "$pid"; wait "$pid" || true
+  # Start-up on an existing data directory, to the first answer on /v3 (the issue's ≤ 1 s target).
+  local run startups=()
+  for run in 1 2 3; do
+    local t0 t1
+    t0=$(date +%s.%N); start_archway; wait_http http://127.0.0.1:5000/v3 60; t1=$(date +%s.%N)
+    startups+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) * 1000 }')")
+    [ "$run" = 3 ] || { kill -TERM "$pid"; wait "$pid" || true; }
+  done
+  wait_http http://127.0.0.1:9292/ 60
+  sleep 2
+  "$here/measure.sh" http://127.0.0.1:5000 http://127.0.0.1:9292 "$results/archway.tsv" "$pid"
+  printf 'startup_ms\t1\t-\t%s\t-\t-\t-\t-\n' "$(printf '%s\n' "${startups[@]}" | sort -n | sed -n 2p)" >> "$results/archway.tsv"
+  kill -TERM "$pid"; wait "$pid" || true
+}
+
+run_real() {
+  [ -x "$REAL_UP" ] || { log "no real OpenStack starter at $REAL_UP; skipping the baseline"; return; }
+  log "starting real Keystone and Glance"
+  "$REAL_UP" > "$results/real-up.log" 2>&1
+  # shellcheck disable=SC1090
+  . "$REAL_ENV"
+  local pids
+  pids="$(cat /run/openstack-anchor/keystone.pid) $(cat /run/openstack-anchor/glance-api.pid) $(cat /run/openstack-anchor/memcached.pid)"
+  sleep 5
+  "$here/measure.sh" http://127.0.0.1:5000 http://127.0.0.1:9292 "$results/real.tsv" "$pids" || true
+  "$REAL_DOWN" >/dev/null 2>&1 || true
+}
+
+for target in $TARGETS; do "run_$target"; done
+
+commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
+{
+  echo
+  echo "## $(date -u +%Y-%m-%d) · commit $commit · $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') × $(nproc) · $(free -g | awk '/Mem:/ { print $2 }') GiB"
+  echo
+  echo "Archway: $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'), SQLite, file store. Real: $(dpkg-query -W -f='keystone ${Version}, glance ' keystone 2>/dev/null)$(dpkg-query -W -f='${Version}' glance 2>/dev/null) (4 uwsgi workers, memcached, SQLite). wrk threads ${THREADS:-2}, ${DURATION:-10} s per measurement after ${WARMUP:-3} s warm-up."
+  echo
+  python3 "$here/compare.py" "$results/archway.tsv" "$results/real.tsv"
+} | tee -a "$here/RESULTS.md"
+log "raw results in $results"
