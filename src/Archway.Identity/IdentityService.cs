@@ -33,6 +33,8 @@ public static class IdentityService
             options.DefaultDomainId));
         services.AddSingleton(new PasswordHasher(options.PasswordHashAlgorithm, options.PasswordHashRounds));
         services.AddSingleton<RevocationList>();
+        services.AddSingleton<IdentityStateCache>();
+        services.AddTransient<Microsoft.AspNetCore.Hosting.IStartupFilter, IdentityStateInvalidation>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<Bootstrapper>();

@@ -30,7 +30,7 @@ internal static class AuthApi
         return routes;
     }
 
-    private static async Task<IResult> IssueToken(HttpContext context, Authenticator authenticator, IdentityDatabase database, KeystoneOptions options)
+    private static async Task<IResult> IssueToken(HttpContext context, Authenticator authenticator, IdentityDatabase database, IdentityStateCache cache, KeystoneOptions options)
     {
         var cancellationToken = context.RequestAborted;
         var (document, bodyError) = await JsonBody.ReadAsync(context.Request, options.MaxRequestBodySize, cancellationToken);
@@ -50,13 +50,13 @@ internal static class AuthApi
             {
                 return error!;
             }
-            var catalog = await CatalogFor(context, database, token);
+            var catalog = await CatalogFor(context, database, cache, token);
             context.Response.Headers["X-Subject-Token"] = token.Id;
             return new TokenResult(token, catalog, StatusCodes.Status201Created);
         }
     }
 
-    private static async Task<IResult> ValidateToken(HttpContext context, TokenService tokens, IdentityDatabase database)
+    private static async Task<IResult> ValidateToken(HttpContext context, TokenService tokens, IdentityDatabase database, IdentityStateCache cache)
     {
         var (caller, callerError) = await CallerToken.AuthenticateAsync(context, tokens);
         if (caller is null)
@@ -78,7 +78,7 @@ internal static class AuthApi
         {
             return IdentityError.Forbidden("You are not authorized to perform the requested action: identity:validate_token.");
         }
-        var catalog = await CatalogFor(context, database, subject);
+        var catalog = await CatalogFor(context, database, cache, subject);
         context.Response.Headers["X-Subject-Token"] = subject.Id;
         return new TokenResult(subject, catalog, StatusCodes.Status200OK);
     }
@@ -108,7 +108,7 @@ internal static class AuthApi
         return Results.NoContent();
     }
 
-    private static async Task<IResult> GetCatalog(HttpContext context, TokenService tokens, IdentityDatabase database)
+    private static async Task<IResult> GetCatalog(HttpContext context, TokenService tokens, IdentityDatabase database, IdentityStateCache cache)
     {
         var (caller, callerError) = await CallerToken.AuthenticateAsync(context, tokens);
         if (caller is null)
@@ -119,8 +119,7 @@ internal static class AuthApi
         {
             return IdentityError.Forbidden("A project-scoped token is required to produce a service catalog.");
         }
-        await using var db = database.Open();
-        var catalog = await ServiceCatalog.BuildAsync(db, caller.User.Id, caller.Project.Id, context.RequestAborted);
+        var catalog = await ServiceCatalog.BuildAsync(database, cache, caller.User.Id, caller.Project.Id, context.RequestAborted);
         var self = IdentityUrls.BaseUrl(context) + "/v3/auth/catalog";
         return new JsonResult(writer =>
         {
@@ -215,14 +214,13 @@ internal static class AuthApi
     }
 
     /// <summary>Scoped tokens carry the catalog unless the client asked for ?nocatalog; unscoped ones never do.</summary>
-    private static async Task<IReadOnlyList<CatalogService>?> CatalogFor(HttpContext context, IdentityDatabase database, TokenModel token)
+    private static async Task<IReadOnlyList<CatalogService>?> CatalogFor(HttpContext context, IdentityDatabase database, IdentityStateCache cache, TokenModel token)
     {
         if (token.IsUnscoped || context.Request.Query.ContainsKey("nocatalog"))
         {
             return null;
         }
-        await using var db = database.Open();
-        return await ServiceCatalog.BuildAsync(db, token.User.Id, token.Project?.Id, context.RequestAborted);
+        return await ServiceCatalog.BuildAsync(database, cache, token.User.Id, token.Project?.Id, context.RequestAborted);
     }
 
     /// <summary>Keystone reads query flags such as allow_expired as true for "1", "true", "yes" (any case), or a bare key.</summary>

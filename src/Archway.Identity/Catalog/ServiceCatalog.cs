@@ -1,6 +1,7 @@
+using Archway.Identity.Schema;
+using Archway.Identity.Tokens;
 using LinqToDB;
 using LinqToDB.Async;
-using LinqToDB.Data;
 
 namespace Archway.Identity.Catalog;
 
@@ -15,15 +16,29 @@ internal sealed record CatalogEndpoint(string Id, string Interface, string? Regi
 /// </summary>
 internal static class ServiceCatalog
 {
-    public static async Task<List<CatalogService>> BuildAsync(DataConnection db, string userId, string? projectId, CancellationToken cancellationToken)
+    /// <summary>The catalog for a user on a project (or none), from the cached services and endpoints when fresh.</summary>
+    public static async Task<List<CatalogService>> BuildAsync(IdentityDatabase database, IdentityStateCache cache, string userId, string? projectId, CancellationToken cancellationToken)
     {
-        var services = await db.GetTable<ServiceRecord>().Where(s => s.Enabled).OrderBy(s => s.Id).ToListAsync(cancellationToken);
-        var endpoints = await db.GetTable<EndpointRecord>().Where(e => e.Enabled).OrderBy(e => e.Id).ToListAsync(cancellationToken);
-        var catalog = new List<CatalogService>(services.Count);
-        foreach (var service in services)
+        var source = cache.FindCatalog();
+        if (source is null)
+        {
+            var generation = cache.Generation;
+            await using var db = database.Open();
+            var services = await db.GetTable<ServiceRecord>().Where(s => s.Enabled).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+            var endpoints = await db.GetTable<EndpointRecord>().Where(e => e.Enabled).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+            source = new CatalogSource(services, endpoints);
+            cache.StoreCatalog(source, generation);
+        }
+        return Render(source, userId, projectId);
+    }
+
+    private static List<CatalogService> Render(CatalogSource source, string userId, string? projectId)
+    {
+        var catalog = new List<CatalogService>(source.Services.Count);
+        foreach (var service in source.Services)
         {
             var serviceEndpoints = new List<CatalogEndpoint>();
-            foreach (var endpoint in endpoints)
+            foreach (var endpoint in source.Endpoints)
             {
                 if (endpoint.ServiceId != service.Id)
                 {

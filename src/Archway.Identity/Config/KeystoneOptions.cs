@@ -20,6 +20,16 @@ public sealed record KeystoneOptions
     /// <summary>[token] allow_rescope_scoped_token.</summary>
     public bool AllowRescopeScopedToken { get; init; } = true;
 
+    /// <summary>[token] caching: keep what validation reads from the database in memory (see IdentityStateCache).</summary>
+    public bool TokenCaching { get; init; } = true;
+
+    /// <summary>
+    /// [token] cache_time: seconds a cached token state may serve before it is re-read. Writes in this process and
+    /// revocation events from any process clear the cache at once; this bounds only what another process changes
+    /// without an event (a role granted, a name changed). Keystone's own default falls back to [cache] expiration_time.
+    /// </summary>
+    public int TokenCacheTime { get; init; } = 30;
+
     /// <summary>[fernet_tokens] key_repository.</summary>
     public required string FernetKeyRepository { get; init; }
 
@@ -113,7 +123,6 @@ public sealed record KeystoneOptions
         {
             reader.Problem(provider, "is not supported: Archway issues Fernet tokens (provider = fernet)");
         }
-        reader.String("token", "caching", "true");
         reader.String("token", "cache_on_issue", "true");
         reader.String("token", "revoke_by_id", "true");
 
@@ -126,6 +135,8 @@ public sealed record KeystoneOptions
             TokenExpiration = reader.Int("token", "expiration", 3600, min: 0, max: 9_999_999),
             AllowExpiredWindow = reader.Int("token", "allow_expired_window", 172800, min: 0),
             AllowRescopeScopedToken = reader.Bool("token", "allow_rescope_scoped_token", true),
+            TokenCaching = reader.Bool("token", "caching", true),
+            TokenCacheTime = reader.Int("token", "cache_time", 30, min: 0),
             FernetKeyRepository = InData(reader.String("fernet_tokens", "key_repository", "fernet-keys")),
             FernetMaxActiveKeys = reader.Int("fernet_tokens", "max_active_keys", 3, min: 1),
             CredentialKeyRepository = InData(reader.String("credential", "key_repository", "credential-keys")),

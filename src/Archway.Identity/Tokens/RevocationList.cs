@@ -31,9 +31,9 @@ internal sealed class RevocationList
 
     /// <summary>
     /// Picks up events written since the last call, by this process or another one sharing the database
-    /// (keystone-manage bootstrap, a second node).
+    /// (keystone-manage bootstrap, a second node). True when there was any.
     /// </summary>
-    public async Task RefreshAsync(DataConnection db, DateTime now, CancellationToken cancellationToken)
+    public async Task<bool> RefreshAsync(DataConnection db, DateTime now, CancellationToken cancellationToken)
     {
         var after = Volatile.Read(ref _lastId);
         var events = await db.GetTable<RevocationEventRecord>()
@@ -52,6 +52,7 @@ internal sealed class RevocationList
                 }
             }
         }
+        return events.Count > 0;
     }
 
     public async Task RevokeAsync(DataConnection db, RevocationEventRecord revocation, CancellationToken cancellationToken)

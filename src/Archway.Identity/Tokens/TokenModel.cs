@@ -5,18 +5,16 @@ using Archway.Identity.Users;
 namespace Archway.Identity.Tokens;
 
 /// <summary>A valid token with everything its response shows: the user, the scope and the roles on it.</summary>
-internal sealed record TokenModel(
-    string Id,
-    TokenPayload Payload,
-    IReadOnlyList<string> Methods,
-    UserRecord User,
-    ProjectRecord UserDomain,
-    DateTime? PasswordExpiresAt,
-    ProjectRecord? Project,
-    ProjectRecord? ProjectDomain,
-    ProjectRecord? Domain,
-    IReadOnlyList<RoleRecord> Roles)
+internal sealed record TokenModel(string Id, TokenPayload Payload, IReadOnlyList<string> Methods, TokenState State)
 {
+    public UserRecord User => State.User;
+    public ProjectRecord UserDomain => State.UserDomain;
+    public DateTime? PasswordExpiresAt => State.PasswordExpiresAt;
+    public ProjectRecord? Project => State.Project;
+    public ProjectRecord? ProjectDomain => State.ProjectDomain;
+    public ProjectRecord? Domain => State.Domain;
+    public IReadOnlyList<RoleRecord> Roles => State.Roles;
+
     public bool IsSystemScoped => Payload.System is not null;
     public bool IsProjectScoped => Project is not null;
     public bool IsDomainScoped => Domain is not null;

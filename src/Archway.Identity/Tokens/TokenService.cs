@@ -27,6 +27,7 @@ internal sealed class TokenService(
     FernetTokenFormatter formatter,
     AuthMethods authMethods,
     RevocationList revocations,
+    IdentityStateCache cache,
     KeystoneOptions options,
     TimeProvider time)
 {
@@ -57,8 +58,7 @@ internal sealed class TokenService(
             System: request.System ? "all" : null);
         var tokenId = formatter.Create(payload);
         // Build the response model through the same checks validation applies, so what we hand out validates.
-        await using var db = database.Open();
-        return await BuildModelAsync(db, tokenId, payload with { IssuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()) }, cancellationToken);
+        return await BuildModelAsync(tokenId, payload with { IssuedAt = DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds()) }, cancellationToken);
     }
 
     public async Task<(TokenModel? Token, IdentityError? Error)> ValidateAsync(string tokenId, bool allowExpired, CancellationToken cancellationToken)
@@ -73,8 +73,7 @@ internal sealed class TokenService(
         {
             return (null, IdentityError.TokenNotFound());
         }
-        await using var db = database.Open();
-        return await BuildModelAsync(db, tokenId, payload, cancellationToken);
+        return await BuildModelAsync(tokenId, payload, cancellationToken);
     }
 
     /// <summary>Revokes one token (DELETE /v3/auth/tokens): an event on its audit id.</summary>
@@ -91,17 +90,46 @@ internal sealed class TokenService(
         }, cancellationToken);
     }
 
-    private async Task<(TokenModel?, IdentityError?)> BuildModelAsync(DataConnection db, string tokenId, TokenPayload payload, CancellationToken cancellationToken)
+    private async Task<(TokenModel?, IdentityError?)> BuildModelAsync(string tokenId, TokenPayload payload, CancellationToken cancellationToken)
+    {
+        var scope = new TokenScope(payload.UserId, payload.ProjectId, payload.DomainId, payload.System is not null);
+        var state = cache.FindTokenState(scope);
+        if (state is null)
+        {
+            var generation = cache.Generation;
+            await using var db = database.Open();
+            state = await LoadStateAsync(db, payload, cancellationToken);
+            if (state is null)
+            {
+                return (null, IdentityError.TokenNotFound());
+            }
+            cache.StoreTokenState(scope, state, generation);
+        }
+
+        var roleIds = new string[state.Roles.Count];
+        for (var i = 0; i < roleIds.Length; i++)
+        {
+            roleIds[i] = state.Roles[i].Id;
+        }
+        if (revocations.IsRevoked(payload, state.ProjectDomain?.Id, state.UserDomain.Id, roleIds))
+        {
+            return (null, IdentityError.TokenNotFound());
+        }
+        return (new TokenModel(tokenId, payload, authMethods.FromMask(payload.MethodsMask), state), null);
+    }
+
+    /// <summary>The user, scope and roles a token names, or null when any of them is gone or disabled.</summary>
+    private static async Task<TokenState?> LoadStateAsync(DataConnection db, TokenPayload payload, CancellationToken cancellationToken)
     {
         var user = await db.FindUserAsync(payload.UserId, cancellationToken);
         if (user is null || !user.Enabled)
         {
-            return (null, IdentityError.TokenNotFound());
+            return null;
         }
         var userDomain = await db.FindDomainAsync(user.DomainId, cancellationToken);
         if (userDomain is null || !userDomain.Enabled)
         {
-            return (null, IdentityError.TokenNotFound());
+            return null;
         }
 
         ProjectRecord? project = null, projectDomain = null, domain = null;
@@ -112,7 +140,7 @@ internal sealed class TokenService(
             projectDomain = project is null ? null : await db.FindDomainAsync(project.DomainId, cancellationToken);
             if (project is null || !project.Enabled || projectDomain is null || !projectDomain.Enabled)
             {
-                return (null, IdentityError.TokenNotFound());
+                return null;
             }
             roles = await EffectiveRoles.OnProjectAsync(db, user.Id, project, cancellationToken);
         }
@@ -121,7 +149,7 @@ internal sealed class TokenService(
             domain = await db.FindDomainAsync(payload.DomainId, cancellationToken);
             if (domain is null || !domain.Enabled)
             {
-                return (null, IdentityError.TokenNotFound());
+                return null;
             }
             roles = await EffectiveRoles.OnDomainAsync(db, user.Id, domain.Id, cancellationToken);
         }
@@ -131,22 +159,10 @@ internal sealed class TokenService(
         }
         if ((project is not null || domain is not null || payload.System is not null) && roles.Count == 0)
         {
-            return (null, IdentityError.TokenNotFound());
-        }
-
-        var roleIds = new string[roles.Count];
-        for (var i = 0; i < roles.Count; i++)
-        {
-            roleIds[i] = roles[i].Id;
-        }
-        if (revocations.IsRevoked(payload, projectDomain?.Id, userDomain.Id, roleIds))
-        {
-            return (null, IdentityError.TokenNotFound());
+            return null;
         }
         var password = await db.CurrentPasswordAsync(user.Id, cancellationToken);
-        var model = new TokenModel(tokenId, payload, authMethods.FromMask(payload.MethodsMask), user, userDomain,
-            password?.ExpiresAt, project, projectDomain, domain, roles);
-        return (model, null);
+        return new TokenState(user, userDomain, password?.ExpiresAt, project, projectDomain, domain, roles);
     }
 
     /// <summary>Keystone's audit id: url-safe base64 of 16 random bytes, without padding (22 characters).</summary>

@@ -6,11 +6,12 @@ namespace Archway.Identity.Tokens;
 
 /// <summary>
 /// Keeps what token validation holds in memory in step with what other processes write: revocation events in the
-/// shared database and the Fernet key repository (rotated by `archway fernet rotate` or synced from another node).
+/// shared database (clearing the identity state cache when there are new ones) and the Fernet key repository (rotated by `archway fernet rotate` or synced from another node).
 /// </summary>
 internal sealed partial class TokenStateRefresher(
     IdentityDatabase database,
     RevocationList revocations,
+    IdentityStateCache cache,
     FernetTokenFormatter formatter,
     TimeProvider time,
     ILogger<TokenStateRefresher> logger) : BackgroundService
@@ -35,7 +36,12 @@ internal sealed partial class TokenStateRefresher(
             try
             {
                 await using var db = database.Open();
-                await revocations.RefreshAsync(db, time.GetUtcNow().UtcDateTime, stoppingToken);
+                // An event another process wrote (a user disabled, a role removed there) also changed what the
+                // cached token states hold.
+                if (await revocations.RefreshAsync(db, time.GetUtcNow().UtcDateTime, stoppingToken))
+                {
+                    cache.Invalidate();
+                }
                 formatter.ReloadKeys();
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -55,7 +55,8 @@ internal static class ImageHost
             // In process no service user is needed; clients are still told where Identity is.
             authtoken = authtoken with { WwwAuthenticateUri = authtoken.WwwAuthenticateUri ?? local.Url };
             builder.Services.AddSingleton<IKeystoneTokenValidator>(new InProcessTokenValidator(
-                local.Services.GetRequiredService<TokenService>(), local.Services.GetRequiredService<IdentityDatabase>()));
+                local.Services.GetRequiredService<TokenService>(), local.Services.GetRequiredService<IdentityDatabase>(),
+                local.Services.GetRequiredService<IdentityStateCache>()));
         }
         builder.Services.AddKeystoneAuth(authtoken);
         configure?.Invoke(builder);

@@ -13,7 +13,7 @@ namespace Archway.Hosting;
 /// a service user. The answer is rendered as Keystone renders it and read as the HTTP transport reads it, so both
 /// transports hand the middleware the same token. Not cacheable: a revocation takes effect at once.
 /// </summary>
-internal sealed class InProcessTokenValidator(TokenService tokens, IdentityDatabase database) : IKeystoneTokenValidator
+internal sealed class InProcessTokenValidator(TokenService tokens, IdentityDatabase database, IdentityStateCache cache) : IKeystoneTokenValidator
 {
     public bool Cacheable => false;
 
@@ -29,8 +29,7 @@ internal sealed class InProcessTokenValidator(TokenService tokens, IdentityDatab
             IReadOnlyList<CatalogService>? catalog = null;
             if (includeCatalog && !model.IsUnscoped)
             {
-                await using var db = database.Open();
-                catalog = await ServiceCatalog.BuildAsync(db, model.User.Id, model.Project?.Id, cancellationToken);
+                catalog = await ServiceCatalog.BuildAsync(database, cache, model.User.Id, model.Project?.Id, cancellationToken);
             }
             var buffer = new ArrayBufferWriter<byte>(4096);
             using (var writer = new Utf8JsonWriter(buffer))
