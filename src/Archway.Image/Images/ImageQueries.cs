@@ -50,13 +50,18 @@ internal static class ImageQueries
     /// <summary>Loads the properties, tags and active locations of <paramref name="records"/>, three queries for all.</summary>
     public static async Task<List<GlanceImage>> WithDetailsAsync(this DataConnection db, IReadOnlyList<ImageRecord> records, Caller caller, CancellationToken cancellationToken)
     {
-        var ids = records.Select(r => r.Id).ToArray();
-        var properties = (await db.GetTable<ImagePropertyRecord>().Where(p => ids.Contains(p.ImageId)).OrderBy(p => p.Id).ToListAsync(cancellationToken))
-            .ToLookup(p => p.ImageId);
-        var tags = (await db.GetTable<ImageTagRecord>().Where(t => ids.Contains(t.ImageId)).OrderBy(t => t.Id).ToListAsync(cancellationToken))
-            .ToLookup(t => t.ImageId);
-        var locations = (await db.GetTable<ImageLocationRecord>()
-                .Where(l => ids.Contains(l.ImageId) && l.Status == ImageLocationRecord.Active).OrderBy(l => l.Id).ToListAsync(cancellationToken))
+        // Hand-written SQL with one parameter per id: LINQ's Contains inlines the ids, so each page would be a new
+        // statement for linq2db to translate (a fifth of an image list's CPU time before).
+        var ids = new DataParameter[records.Count];
+        var inList = new System.Text.StringBuilder(records.Count * 5);
+        for (var i = 0; i < records.Count; i++)
+        {
+            ids[i] = new DataParameter("p" + i, records[i].Id, DataType.NVarChar);
+            inList.Append(i == 0 ? "@p" : ",@p").Append(i);
+        }
+        var properties = (await DetailsAsync<ImagePropertyRecord>(db, "image_properties", inList, "", ids, cancellationToken)).ToLookup(p => p.ImageId);
+        var tags = (await DetailsAsync<ImageTagRecord>(db, "image_tags", inList, "", ids, cancellationToken)).ToLookup(t => t.ImageId);
+        var locations = (await DetailsAsync<ImageLocationRecord>(db, "image_locations", inList, $" AND status = '{ImageLocationRecord.Active}'", ids, cancellationToken))
             .ToLookup(l => l.ImageId);
         var images = new List<GlanceImage>(records.Count);
         foreach (var record in records)
@@ -71,6 +76,15 @@ internal static class ImageQueries
             });
         }
         return images;
+    }
+
+    private static async Task<List<T>> DetailsAsync<T>(DataConnection db, string table, System.Text.StringBuilder inList, string condition, DataParameter[] ids, CancellationToken cancellationToken)
+    {
+        if (ids.Length == 0)
+        {
+            return [];
+        }
+        return await db.QueryToListAsync<T>($"SELECT * FROM {table} WHERE image_id IN ({inList}){condition} ORDER BY id", cancellationToken, ids);
     }
 
     /// <summary>Inserts a new image with its properties and tags; false when the id is taken (even by a deleted image).</summary>
