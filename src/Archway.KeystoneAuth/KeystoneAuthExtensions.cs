@@ -2,6 +2,7 @@ using Archway.KeystoneAuth.Caching;
 using Archway.KeystoneAuth.Middleware;
 using Archway.KeystoneAuth.Validation;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -62,6 +63,16 @@ public static class KeystoneAuthExtensions
             }
         });
     }
+
+    /// <summary>
+    /// Registers the middleware with a <c>[keystone_authtoken]</c> configuration section, e.g. from
+    /// <c>builder.Configuration.AddIniFile("myservice.conf").GetSection("keystone_authtoken")</c>: option names as in
+    /// the file, values bound as by <see cref="KeystoneAuthOptions.FromSection"/>.
+    /// </summary>
+    /// <exception cref="KeystoneAuthConfigurationException">The options are unusable; every problem is listed.</exception>
+    public static IHttpClientBuilder AddKeystoneAuth(this IServiceCollection services, IConfiguration section) =>
+        services.AddKeystoneAuth(KeystoneAuthOptions.FromSection(
+            section.GetChildren().Select(option => KeyValuePair.Create(option.Key, option.Value ?? ""))));
 
     /// <summary>
     /// Puts the middleware in the pipeline. Place it before anything that needs the caller's identity. Resolves its

@@ -15,7 +15,8 @@ internal sealed class FileStore : IImageStore
 
     public FileStore(string directory, int chunkSize, int filePermissions)
     {
-        _directory = Path.GetFullPath(directory);
+        // The guide writes filesystem_store_datadir = /var/lib/glance/images/; a file's directory has no trailing slash.
+        _directory = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         _chunkSize = chunkSize;
         _fileMode = filePermissions == 0 ? null : (UnixFileMode)filePermissions;
         // glance_store creates its directory when it is configured.

@@ -22,16 +22,21 @@ internal sealed class KeystoneAuthMiddleware(RequestDelegate next, TokenChecker 
         var aborted = context.RequestAborted;
 
         var allowExpired = false;
+        var unavailable = false;
         ValidatedToken? service = null;
         IdentityStatus? serviceStatus = null;
         var serviceToken = headers[AuthHeaders.ServiceToken].ToString().Trim();
         if (serviceToken.Length > 0)
         {
             var check = await checker.CheckAsync(serviceToken, allowExpired: false, aborted);
-            if (check.Status == TokenValidationStatus.Unavailable && !Unavailable(check.Reason!))
+            if (check.Status == TokenValidationStatus.Unavailable)
             {
-                await KeystoneErrors.WriteServiceUnavailableAsync(context);
-                return;
+                if (!Unavailable(check.Reason!))
+                {
+                    await KeystoneErrors.WriteServiceUnavailableAsync(context);
+                    return;
+                }
+                unavailable = true;
             }
             if (check.Token is { } valid)
             {
@@ -63,10 +68,14 @@ internal sealed class KeystoneAuthMiddleware(RequestDelegate next, TokenChecker 
         if (userToken.Length > 0)
         {
             var check = await checker.CheckAsync(userToken, allowExpired, aborted);
-            if (check.Status == TokenValidationStatus.Unavailable && !Unavailable(check.Reason!))
+            if (check.Status == TokenValidationStatus.Unavailable)
             {
-                await KeystoneErrors.WriteServiceUnavailableAsync(context);
-                return;
+                if (!Unavailable(check.Reason!))
+                {
+                    await KeystoneErrors.WriteServiceUnavailableAsync(context);
+                    return;
+                }
+                unavailable = true;
             }
             if (check.Status == TokenValidationStatus.Invalid)
             {
@@ -101,7 +110,7 @@ internal sealed class KeystoneAuthMiddleware(RequestDelegate next, TokenChecker 
             }
         }
         context.Features.Set(new KeystoneAuthFeature(
-            user is null ? IdentityStatus.Invalid : IdentityStatus.Confirmed, user?.Token, serviceStatus, service?.Token));
+            user is null ? IdentityStatus.Invalid : IdentityStatus.Confirmed, user?.Token, serviceStatus, service?.Token, unavailable));
 
         // process_response: tell a client the application turned away where to get a token.
         context.Response.OnStarting(static state =>

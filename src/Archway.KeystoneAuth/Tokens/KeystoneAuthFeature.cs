@@ -17,11 +17,17 @@ public enum IdentityStatus
 /// <param name="Token">The user token's data when Confirmed.</param>
 /// <param name="ServiceIdentityStatus">Null when the request had no X-Service-Token.</param>
 /// <param name="ServiceToken">The service token's data when it is valid.</param>
+/// <param name="IdentityUnavailable">
+/// Identity could not be asked about a token and delay_auth_decision let the request go on marked Invalid: the token
+/// may be good, so an application that would answer 401 can answer 503 instead (keystonemiddleware's own answer
+/// without delay_auth_decision).
+/// </param>
 public sealed record KeystoneAuthFeature(
     IdentityStatus IdentityStatus,
     KeystoneToken? Token,
     IdentityStatus? ServiceIdentityStatus,
-    KeystoneToken? ServiceToken);
+    KeystoneToken? ServiceToken,
+    bool IdentityUnavailable = false);
 
 public static class KeystoneAuthHttpContextExtensions
 {

@@ -149,7 +149,9 @@ internal static class ServeCommands
     {
         await using var app = ImageHost.BuildImage(image, host, port, identity: null);
         await app.StartAsync(cancellationToken);
-        await output.WriteLineAsync($"Archway ready: Image {ImageHost.ImageUrl(host, port)} (data in {image.DataDirectory})");
+        // With a glance-api.conf its [database] and [glance_store] say where the data is, not the data directory.
+        var where = image.ConfigPath is null ? $"data in {image.DataDirectory}" : $"configured by {Path.GetFullPath(image.ConfigPath)}";
+        await output.WriteLineAsync($"Archway ready: Image {ImageHost.ImageUrl(host, port)} ({where})");
         await output.FlushAsync(cancellationToken);
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;

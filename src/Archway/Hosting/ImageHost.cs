@@ -2,13 +2,15 @@ using System.Net;
 using Archway.Identity.Schema;
 using Archway.Identity.Tokens;
 using Archway.Image;
+using Archway.Image.Http;
 using Archway.KeystoneAuth;
 
 namespace Archway.Hosting;
 
 /// <summary>
 /// Composes the web application that serves the Image API: Glance's pipeline with the auth middleware in it, as
-/// Glance's paste "keystone" flavor has it (delay_auth_decision on, so that the request context answers 401).
+/// Glance's paste "keystone" flavor has it (delay_auth_decision on, so that the request context answers 401), except
+/// that Identity being unreachable is a 503.
 /// </summary>
 internal static class ImageHost
 {
@@ -62,9 +64,22 @@ internal static class ImageHost
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.UseImageApi(authenticate: a => a.UseKeystoneAuth());
+        app.UseImageApi(authenticate: a =>
+        {
+            a.UseKeystoneAuth();
+            a.Use(AnswerUnavailableIdentity);
+        });
         return app;
     }
+
+    /// <summary>
+    /// With delay_auth_decision a token Identity could not check arrives marked Invalid, and Glance would answer 401,
+    /// telling the client its good token is bad. Archway answers 503, as the middleware does without the option.
+    /// </summary>
+    private static Task AnswerUnavailableIdentity(HttpContext context, RequestDelegate next) =>
+        context.GetKeystoneAuth() is { IdentityUnavailable: true }
+            ? GlanceError.ServiceUnavailable("The Keystone service is temporarily unavailable.").ExecuteAsync(context)
+            : next(context);
 
     /// <summary>The URL clients reach the Image API at.</summary>
     public static string ImageUrl(string host, int port) => ArchwayHost.IdentityUrl(host, port)[..^"/v3".Length];

@@ -143,7 +143,8 @@ public sealed record WhoAmI(
     string? FeatureUserId,
     string? FeatureServiceStatus,
     string? FeatureServiceUserId,
-    int CatalogServices)
+    int CatalogServices,
+    bool FeatureIdentityUnavailable)
 {
     public static WhoAmI From(HttpContext context)
     {
@@ -162,7 +163,8 @@ public sealed record WhoAmI(
             feature?.Token?.UserId,
             feature?.ServiceIdentityStatus?.ToString(),
             feature?.ServiceToken?.UserId,
-            feature?.Token?.Catalog?.Count ?? -1);
+            feature?.Token?.Catalog?.Count ?? -1,
+            feature?.IdentityUnavailable ?? false);
     }
 
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;

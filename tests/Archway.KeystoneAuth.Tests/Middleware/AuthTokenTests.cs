@@ -164,6 +164,8 @@ public sealed class AuthTokenTests(IdentityFixture fixture) : IClassFixture<Iden
             Assert.Equal("Invalid", seen.Header("X-Identity-Status"));
             Assert.False(seen.Authenticated);
             Assert.Equal("Invalid", seen.FeatureStatus);
+            // Identity answered: the token is bad, Identity is not down.
+            Assert.False(seen.FeatureIdentityUnavailable);
             Assert.Null(seen.Header("X-User-Id"));
             Assert.Null(seen.Header("X-Roles"));
         }

@@ -52,6 +52,8 @@ public sealed class IdentityOutageTests
         var seen = await api.WhoAmIAsync("gAAAAABsome-token");
 
         Assert.Equal("Invalid", seen.Header("X-Identity-Status"));
+        // The application can tell "Identity is down" from "the token is bad", and answer 503 rather than 401.
+        Assert.True(seen.FeatureIdentityUnavailable);
         Assert.True(api.Logs.Contains(LogLevel.Warning, "delay_auth_decision"), api.Logs.Dump());
     }
 
