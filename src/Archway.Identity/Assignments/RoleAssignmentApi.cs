@@ -52,11 +52,38 @@ internal static class RoleAssignmentApi
                 target[key] = value;
             }
         }
-        var action = includeSubtree ? "identity:list_role_assignments_for_tree" : "identity:list_role_assignments";
-        var (caller, denied) = await access.AuthorizeAsync(context, action, target);
+        var (caller, callerError) = await access.AuthenticateAsync(context);
         if (caller is null)
         {
-            return denied!;
+            return callerError!;
+        }
+        // keystone/api/role_assignments.py: the list's target is the token's domain (for a domain-scoped token), the
+        // subtree's the project named by scope.project.id.
+        string? scopeDomain = null;
+        if (includeSubtree)
+        {
+            if (!string.IsNullOrEmpty(projectId))
+            {
+                await using var lookup = database.Open();
+                if (await lookup.FindProjectAsync(projectId, context.RequestAborted) is not { } scopeProject)
+                {
+                    return IdentityError.NotFound($"Could not find project: {projectId}.");
+                }
+                foreach (var (key, value) in Target.Project(scopeProject))
+                {
+                    target[key] = value;
+                }
+            }
+        }
+        else if (caller.Domain is not null)
+        {
+            scopeDomain = caller.Domain.Id;
+            target["target.domain_id"] = scopeDomain;
+        }
+        var action = includeSubtree ? "identity:list_role_assignments_for_tree" : "identity:list_role_assignments";
+        if (access.Check(caller, action, target) is { } denied)
+        {
+            return denied;
         }
         if (effective && groupId is not null)
         {
@@ -123,7 +150,8 @@ internal static class RoleAssignmentApi
                 || (projectId is not null && (subtreeIds is null ? e.ProjectId != projectId : e.ProjectId is null || !subtreeIds.Contains(e.ProjectId)))
                 || (domainId is not null && e.DomainId != domainId)
                 || (system is not null && !e.System)
-                || (inheritedTo is not null && !e.Inherited))
+                || (inheritedTo is not null && !e.Inherited)
+                || (scopeDomain is not null && !InDomain(e, scopeDomain, projects)))
             {
                 continue;
             }
@@ -147,6 +175,10 @@ internal static class RoleAssignmentApi
     }
 
     /// <summary>Keystone's effective view: groups become their members, inherited grants land on the projects below.</summary>
+    /// <summary>A domain-scoped caller sees the assignments on its domain and on the projects in it, as Keystone filters.</summary>
+    private static bool InDomain(Entry entry, string domainId, List<ProjectRecord> projects) =>
+        entry.DomainId == domainId || (entry.ProjectId is not null && projects.Exists(p => p.Id == entry.ProjectId && p.DomainId == domainId));
+
     private static List<Entry> Expand(List<Entry> entries, List<UserGroupMembershipRecord> memberships, List<ImpliedRoleRecord> implications, List<ProjectRecord> projects)
     {
         var byUser = new List<Entry>();

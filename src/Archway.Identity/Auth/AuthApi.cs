@@ -56,7 +56,7 @@ internal static class AuthApi
         }
     }
 
-    private static async Task<IResult> ValidateToken(HttpContext context, TokenService tokens, IdentityDatabase database, IdentityStateCache cache)
+    private static async Task<IResult> ValidateToken(HttpContext context, TokenService tokens, IdentityDatabase database, IdentityStateCache cache, ApiAccess access)
     {
         var (caller, callerError) = await CallerToken.AuthenticateAsync(context, tokens);
         if (caller is null)
@@ -74,16 +74,18 @@ internal static class AuthApi
         {
             return error!;
         }
-        if (!CallerToken.MayInspect(caller, subject))
+        // keystone/api/auth.py: HEAD is identity:check_token, GET identity:validate_token.
+        var action = HttpMethods.IsHead(context.Request.Method) ? "identity:check_token" : "identity:validate_token";
+        if (access.Check(caller, action, Target.Token(subject)) is { } denied)
         {
-            return IdentityError.Forbidden("You are not authorized to perform the requested action: identity:validate_token.");
+            return denied;
         }
         var catalog = await CatalogFor(context, database, cache, subject);
         context.Response.Headers["X-Subject-Token"] = subject.Id;
         return new TokenResult(subject, catalog, StatusCodes.Status200OK);
     }
 
-    private static async Task<IResult> RevokeToken(HttpContext context, TokenService tokens)
+    private static async Task<IResult> RevokeToken(HttpContext context, TokenService tokens, ApiAccess access)
     {
         var (caller, callerError) = await CallerToken.AuthenticateAsync(context, tokens);
         if (caller is null)
@@ -100,9 +102,9 @@ internal static class AuthApi
         {
             return error!;
         }
-        if (!CallerToken.MayInspect(caller, subject))
+        if (access.Check(caller, "identity:revoke_token", Target.Token(subject)) is { } denied)
         {
-            return IdentityError.Forbidden("You are not authorized to perform the requested action: identity:revoke_token.");
+            return denied;
         }
         await tokens.RevokeAsync(subject, context.RequestAborted);
         return Results.NoContent();

@@ -16,24 +16,4 @@ internal static class CallerToken
         var (token, _) = await tokens.ValidateAsync(tokenId, allowExpired: false, context.RequestAborted);
         return token is null ? (null, IdentityError.Unauthorized()) : (token, null);
     }
-
-    /// <summary>
-    /// Keystone's default rule for validating and revoking tokens: the token's own user, a service, an admin, or a
-    /// system reader may.
-    /// </summary>
-    public static bool MayInspect(TokenModel caller, TokenModel subject)
-    {
-        if (caller.User.Id == subject.User.Id)
-        {
-            return true;
-        }
-        foreach (var role in caller.Roles)
-        {
-            if (role.Name is "admin" or "service" || (role.Name == "reader" && caller.IsSystemScoped))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
 }

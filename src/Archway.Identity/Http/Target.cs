@@ -1,4 +1,5 @@
 using Archway.Identity.Resources;
+using Archway.Identity.Tokens;
 using Archway.Identity.Users;
 
 namespace Archway.Identity.Http;
@@ -33,6 +34,16 @@ internal static class Target
     };
 
     /// <summary>
+    /// The X-Subject-Token of the token APIs, as keystone's enforcer adds it (_extract_subject_token_target_data):
+    /// the rules read <c>target.token.user_id</c>.
+    /// </summary>
+    public static Dictionary<string, object?> Token(TokenModel subject) => new()
+    {
+        ["target.token.user_id"] = subject.User.Id,
+        ["target.token.user.domain.id"] = subject.User.DomainId,
+    };
+
+    /// <summary>
     /// A credential, or what a create request or a caller's own list describes: Keystone's owner rule is
     /// <c>user_id:%(target.credential.user_id)s</c>.
     /// </summary>
@@ -54,6 +65,25 @@ internal static class Target
         ["domain_id"] = domainId,
         ["filter_attr.domain_id"] = domainId,
     };
+
+    /// <summary>
+    /// For lists of users, projects and groups (keystone/api/users.py, projects.py, groups.py): the token's domain,
+    /// for a domain-scoped token, at <paramref name="targetKey"/> (<c>target.domain_id</c>, or
+    /// <c>target.group.domain_id</c> for groups), and the query's domain_id under <c>filter_attr</c>.
+    /// </summary>
+    public static Dictionary<string, object?> ListScope(TokenModel caller, string targetKey, string? domainFilter)
+    {
+        var target = new Dictionary<string, object?>();
+        if (caller.Domain is not null)
+        {
+            target[targetKey] = caller.Domain.Id;
+        }
+        if (domainFilter is not null)
+        {
+            target["filter_attr.domain_id"] = domainFilter;
+        }
+        return target;
+    }
 
     public static Dictionary<string, object?> With(this Dictionary<string, object?> target, string key, object? value)
     {

@@ -150,13 +150,22 @@ internal static class ProjectApi
     private static async Task<IResult> List(HttpContext context, ApiAccess access, IdentityDatabase database, KeystoneOptions options)
     {
         var domainFilter = context.Request.Query["domain_id"].FirstOrDefault();
-        var (_, denied) = await access.AuthorizeAsync(context, "identity:list_projects", Target.Of("project", domainFilter));
-        if (denied is not null)
+        var (caller, callerError) = await access.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return callerError!;
+        }
+        if (access.Check(caller, "identity:list_projects", Target.ListScope(caller, "target.domain_id", domainFilter)) is { } denied)
         {
             return denied;
         }
         await using var db = database.Open();
         var projects = await db.GetTable<ProjectRecord>().Where(p => !p.IsDomain).OrderBy(p => p.Name).ToListAsync(context.RequestAborted);
+        if (caller.Domain is { } scope)
+        {
+            // A domain-scoped token lists only its own domain's projects, whatever the query asks (as Keystone filters).
+            projects.RemoveAll(x => x.DomainId != scope.Id);
+        }
         var query = context.Request.Query;
         var tagged = projects.FindAll(p => ProjectTags.Matches(ProjectTags.Parse(p.Tags), query));
         var (items, truncated) = ListQuery<ProjectRecord>.From(query, Filters).Apply(tagged, options.ListLimit);

@@ -95,13 +95,22 @@ internal static class GroupApi
     private static async Task<IResult> List(HttpContext context, ApiAccess access, IdentityDatabase database, KeystoneOptions options)
     {
         var domainFilter = context.Request.Query["domain_id"].FirstOrDefault();
-        var (_, denied) = await access.AuthorizeAsync(context, "identity:list_groups", Target.Of("group", domainFilter));
-        if (denied is not null)
+        var (caller, callerError) = await access.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return callerError!;
+        }
+        if (access.Check(caller, "identity:list_groups", Target.ListScope(caller, "target.group.domain_id", domainFilter)) is { } denied)
         {
             return denied;
         }
         await using var db = database.Open();
         var groups = await db.GetTable<GroupRecord>().OrderBy(g => g.Name).ToListAsync(context.RequestAborted);
+        if (caller.Domain is { } scope)
+        {
+            // A domain-scoped token lists only its own domain's groups, whatever the query asks (as Keystone filters).
+            groups.RemoveAll(x => x.DomainId != scope.Id);
+        }
         var (items, truncated) = ListQuery<GroupRecord>.From(context.Request.Query, Filters).Apply(groups, options.ListLimit);
         var baseUrl = IdentityUrls.BaseUrl(context);
         return CollectionJson.Result(context, "groups", items, truncated, (w, g) => UserJson.WriteGroup(w, g, baseUrl));

@@ -118,13 +118,22 @@ internal static class UserApi
     private static async Task<IResult> List(HttpContext context, ApiAccess access, IdentityDatabase database, KeystoneOptions options)
     {
         var domainFilter = context.Request.Query["domain_id"].FirstOrDefault();
-        var (_, denied) = await access.AuthorizeAsync(context, "identity:list_users", Target.Of("user", domainFilter));
-        if (denied is not null)
+        var (caller, callerError) = await access.AuthenticateAsync(context);
+        if (caller is null)
+        {
+            return callerError!;
+        }
+        if (access.Check(caller, "identity:list_users", Target.ListScope(caller, "target.domain_id", domainFilter)) is { } denied)
         {
             return denied;
         }
         await using var db = database.Open();
         var users = await db.GetTable<UserRecord>().OrderBy(u => u.Name).ToListAsync(context.RequestAborted);
+        if (caller.Domain is { } scope)
+        {
+            // A domain-scoped token lists only its own domain's users, whatever the query asks (as Keystone filters).
+            users.RemoveAll(x => x.DomainId != scope.Id);
+        }
         var (items, truncated) = ListQuery<UserRecord>.From(context.Request.Query, Filters).Apply(users, options.ListLimit);
         var expiries = await PasswordExpiriesAsync(db, context.RequestAborted);
         var baseUrl = IdentityUrls.BaseUrl(context);
@@ -319,6 +328,11 @@ internal static class UserApi
         {
             var groupIds = db!.GetTable<UserGroupMembershipRecord>().Where(m => m.UserId == user.Id).Select(m => m.GroupId);
             var groups = await db!.GetTable<GroupRecord>().Where(g => groupIds.Contains(g.Id)).OrderBy(g => g.Name).ToListAsync(context.RequestAborted);
+            if (caller!.Domain is { } scope)
+            {
+                // keystone/api/users.py UserGroupsResource: a domain-scoped token sees only its domain's groups.
+                groups.RemoveAll(g => g.DomainId != scope.Id);
+            }
             var baseUrl = IdentityUrls.BaseUrl(context);
             return CollectionJson.Result(context, "groups", groups, false, (w, g) => UserJson.WriteGroup(w, g, baseUrl));
         }

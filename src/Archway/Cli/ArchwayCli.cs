@@ -27,7 +27,7 @@ internal static class ArchwayCli
         root.Subcommands.Add(ServeCommands.Serve());
         root.Subcommands.Add(DbCommands.Build());
         root.Subcommands.Add(KeyCommands.Build("fernet", "Fernet token key repository ([fernet_tokens] key_repository)", s => (s.Identity.FernetKeyRepository, s.Identity.FernetMaxActiveKeys)));
-        root.Subcommands.Add(KeyCommands.Build("credential", "Credential encryption key repository ([credential] key_repository)", s => (s.Identity.CredentialKeyRepository, s.Identity.CredentialMaxActiveKeys)));
+        root.Subcommands.Add(CredentialCommands.Build());
         root.Subcommands.Add(BootstrapCommand.Build());
         return root;
     }

@@ -13,13 +13,19 @@ internal static class KeyCommands
     private static readonly Option<string?> KeystoneUser = new("--keystone-user") { Description = "Owner of the key files (as keystone-manage)" };
     private static readonly Option<string?> KeystoneGroup = new("--keystone-group") { Description = "Group of the key files (as keystone-manage)" };
 
-    public static Command Build(string name, string description, Func<ArchwaySettings, (string Directory, int MaxActiveKeys)> repository)
+    /// <summary>The command <paramref name="name"/> with setup and rotate on the repository <paramref name="repository"/> names.</summary>
+    /// <param name="name">fernet or credential.</param>
+    /// <param name="description">The command's help.</param>
+    /// <param name="repository">The key repository and max_active_keys, from the settings.</param>
+    /// <param name="mayRotate">Asked before a rotation; false refuses it (it has written why).</param>
+    public static Command Build(string name, string description, Func<ArchwaySettings, (string Directory, int MaxActiveKeys)> repository,
+        Func<ArchwaySettings, TextWriter, CancellationToken, Task<bool>>? mayRotate = null)
     {
         var command = new Command(name, description);
         foreach (var (verb, help) in new[] { ("setup", "Create the key repository with a staged and a primary key (no change if it exists)"), ("rotate", "Rotate keys: the staged key becomes primary, a new staged key is made, the oldest beyond max_active_keys are removed") })
         {
             var sub = new Command(verb, help) { KeystoneUser, KeystoneGroup };
-            sub.SetAction((parse, cancellationToken) =>
+            sub.SetAction(async (parse, cancellationToken) =>
             {
                 var settings = ArchwayCli.LoadSettings(parse, parse.InvocationConfiguration.Error);
                 var (directory, maxActiveKeys) = repository(settings);
@@ -35,12 +41,16 @@ internal static class KeyCommands
                     if (!keys.Exists)
                     {
                         parse.InvocationConfiguration.Error.WriteLine($"{directory} has no keys: run `archway {name} setup` first");
-                        return Task.FromResult(1);
+                        return 1;
+                    }
+                    if (mayRotate is not null && !await mayRotate(settings, parse.InvocationConfiguration.Error, cancellationToken))
+                    {
+                        return 1;
                     }
                     keys.Rotate(uid, gid);
                 }
                 parse.InvocationConfiguration.Output.WriteLine($"{name} keys in {directory}: {keys.LoadKeys().Count} active");
-                return Task.FromResult(0);
+                return 0;
             });
             command.Subcommands.Add(sub);
         }

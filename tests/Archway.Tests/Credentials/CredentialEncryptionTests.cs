@@ -119,6 +119,75 @@ public sealed class CredentialEncryptionTests
             """{"credential": {"type": "cert", "blob": "one", "user_id": "another"}}""");
     }
 
+    [Fact]
+    public async Task Migrate_reencrypts_with_the_primary_so_rotations_past_max_active_keys_lose_nothing()
+    {
+        await using var server = await IdentityServer.StartAsync();
+        var token = await server.AdminTokenAsync();
+        var blobs = new[] { "first", "second", "third" };
+        var ids = new List<string>();
+        foreach (var blob in blobs)
+        {
+            ids.Add(await CreateAsync(server, token, "cert", blob));
+        }
+        var originalKeys = CredentialKeys(server).LoadKeys().Select(Convert.ToBase64String).ToList();
+
+        // keystone-manage credential_rotate: allowed while every credential is on the primary key...
+        Assert.Equal(0, (await CliAsync(server, "credential", "rotate")).ExitCode);
+        // ...then refused until the credentials are migrated, since the next rotation could drop their key.
+        var refused = await CliAsync(server, "credential", "rotate");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("not all credentials are encrypted with the primary key", refused.Error, StringComparison.Ordinal);
+        var migrated = await CliAsync(server, "credential", "migrate");
+        Assert.Equal(0, migrated.ExitCode);
+        Assert.Contains("credentials re-encrypted with the primary key: 3", migrated.Output, StringComparison.Ordinal);
+        var primaryHash = Sha1Hex(File.ReadAllText(PrimaryKeyFile(CredentialKeys(server))));
+        foreach (var id in ids)
+        {
+            Assert.Equal(primaryHash, (await RowAsync(server, id)).KeyHash);
+        }
+        Assert.Contains("re-encrypted with the primary key: 0", (await CliAsync(server, "credential", "migrate")).Output, StringComparison.Ordinal);
+
+        // Two more rotations, each after a migration: with max_active_keys 3, every key the credentials were first
+        // encrypted with is gone from the repository.
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(0, (await CliAsync(server, "credential", "rotate")).ExitCode);
+            Assert.Equal(0, (await CliAsync(server, "credential", "migrate")).ExitCode);
+        }
+        var keysNow = CredentialKeys(server).LoadKeys().Select(Convert.ToBase64String).ToList();
+        Assert.Equal(3, keysNow.Count);
+        Assert.Empty(keysNow.Intersect(originalKeys));
+
+        var list = await server.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/v3/credentials?type=cert", token);
+        Assert.Equal(blobs.Order(StringComparer.Ordinal),
+            list.GetProperty("credentials").EnumerateArray().Select(c => c.GetProperty("blob").GetString()).Order(StringComparer.Ordinal));
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var shown = await server.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/v3/credentials/{ids[i]}", token);
+            Assert.Equal(blobs[i], shown.GetProperty("credential").GetProperty("blob").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task Credential_help_lists_migrate()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Assert.Equal(0, await Archway.Cli.ArchwayCli.RunAsync(["credential", "--help"], output, error));
+        Assert.Matches(@"(?m)^\s+migrate\s+Re-encrypt every credential", output.ToString());
+    }
+
+    /// <summary>Runs `archway ARGS` on the server's own configuration and data directory, as an operator would.</summary>
+    private static async Task<(int ExitCode, string Output, string Error)> CliAsync(IdentityServer server, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await Archway.Cli.ArchwayCli.RunAsync(
+            [.. args, "--config", Path.Combine(server.DataDirectory, "keystone.conf"), "--data-dir", server.DataDirectory], output, error);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
     private static async Task<string> CreateAsync(IdentityServer server, string token, string type, string blob) =>
         (await server.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/v3/credentials", token,
             $$$"""{"credential": {"type": "{{{type}}}", "blob": "{{{blob}}}", "user_id": "limited"}}""")).GetProperty("credential").GetProperty("id").GetString()!;
