@@ -15,8 +15,11 @@ public static class DatabaseErrors
                 case Microsoft.Data.Sqlite.SqliteException sqlite when sqlite.SqliteErrorCode == 19
                     && sqlite.SqliteExtendedErrorCode is 2067 or 1555:
                     return true;
-                // MySQL/MariaDB ER_DUP_ENTRY, PostgreSQL unique_violation.
-                case DbException db when db.SqlState is "23505" || (db.ErrorCode == 1062):
+                // MySQL/MariaDB ER_DUP_ENTRY (its SQLSTATE 23000 is shared by every integrity error).
+                case MySqlConnector.MySqlException mysql when mysql.ErrorCode == MySqlConnector.MySqlErrorCode.DuplicateKeyEntry:
+                    return true;
+                // PostgreSQL unique_violation.
+                case DbException db when db.SqlState is "23505":
                     return true;
             }
         }
@@ -31,7 +34,12 @@ public static class DatabaseErrors
             {
                 case Microsoft.Data.Sqlite.SqliteException sqlite when sqlite.SqliteErrorCode == 19 && sqlite.SqliteExtendedErrorCode == 787:
                     return true;
-                case DbException db when db.SqlState is "23503" || db.ErrorCode is 1451 or 1452:
+                // MySQL/MariaDB ER_ROW_IS_REFERENCED_2 and ER_NO_REFERENCED_ROW_2.
+                case MySqlConnector.MySqlException mysql when mysql.ErrorCode
+                    is MySqlConnector.MySqlErrorCode.RowIsReferenced2 or MySqlConnector.MySqlErrorCode.NoReferencedRow2:
+                    return true;
+                // PostgreSQL foreign_key_violation.
+                case DbException db when db.SqlState is "23503":
                     return true;
             }
         }
