@@ -6,6 +6,7 @@ using Archway.Hosting;
 using Archway.Identity.Bootstrap;
 using Archway.Identity.Schema;
 using Archway.Identity.Tokens;
+using Archway.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,7 +42,8 @@ public sealed class IdentityServer : IAsyncDisposable
         var dataDirectory = Path.Combine(Path.GetTempPath(), "archway-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var configPath = Path.Combine(dataDirectory, "keystone.conf");
-        await File.WriteAllTextAsync(configPath, "[identity]\npassword_hash_rounds = 4\n" + (extraConfig ?? ""));
+        // The engine under test (ARCHWAY_TEST_DATABASE) gives each server a fresh database of its own.
+        await File.WriteAllTextAsync(configPath, "[identity]\npassword_hash_rounds = 4\n" + (extraConfig ?? "") + TestDatabases.DatabaseSection());
         var settings = ArchwaySettings.Load(configPath, dataDirectory);
         var database = new IdentityDatabase(settings.Identity.Database);
         database.Database.Migrate();
@@ -150,7 +152,7 @@ public sealed class IdentityServer : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestDatabases.Drop(Settings.Identity.Database);
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

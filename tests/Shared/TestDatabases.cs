@@ -1,4 +1,5 @@
 using Archway.Data.Database;
+using LinqToDB.Data;
 using MySqlConnector;
 using Npgsql;
 
@@ -133,6 +134,13 @@ public static class TestDatabases
                 }
                 break;
         }
+    }
+
+    /// <summary>SELECT COUNT(*) of a table, its name quoted as the connection's engine quotes names.</summary>
+    public static Task<long> CountRowsAsync(this LinqToDB.Data.DataConnection db, string table)
+    {
+        var quoted = db.DataProvider.Name.Contains("MySql", StringComparison.OrdinalIgnoreCase) ? $"`{table}`" : $"\"{table}\"";
+        return db.ExecuteAsync<long>($"SELECT COUNT(*) FROM {quoted}");
     }
 
     private static string Variable(string engine) => engine switch

@@ -100,7 +100,7 @@ public sealed class Database
                         break;
                     case DatabaseEngine.MySql:
                         runner.AddMySql5();
-                        runner.Services.AddScoped<MySql5Generator, MySqlMicrosecondGenerator>();
+                        runner.Services.AddScoped<MySql5Generator, ArchwayMySqlGenerator>();
                         break;
                     case DatabaseEngine.PostgreSql:
                         runner.AddPostgres();

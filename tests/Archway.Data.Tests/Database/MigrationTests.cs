@@ -104,6 +104,27 @@ public sealed class MigrationTests
         }
     }
 
+    [Theory, EngineData("sqlite"), EngineData("mysql"), EngineData("postgres")]
+    public async Task Names_compare_exactly_on_every_engine(string engine)
+    {
+        var url = TestDatabases.Fresh(engine);
+        try
+        {
+            var database = new IdentityDatabase(url).Database;
+            database.Migrate();
+            using var connection = database.Open();
+            await connection.InsertAsync(new UserRow { Id = "u1", DomainId = "default", Name = "alice", Enabled = true, CreatedAt = DateTime.UtcNow });
+            // Differing in case or accent only is another name: found by neither, and no unique-key collision.
+            Assert.Equal(0, await connection.GetTable<UserRow>().CountAsync(u => u.Name == "Alice" || u.Name == "alicé"));
+            await connection.InsertAsync(new UserRow { Id = "u2", DomainId = "default", Name = "Alice", Enabled = true, CreatedAt = DateTime.UtcNow });
+            Assert.Equal(2, await connection.GetTable<UserRow>().CountAsync());
+        }
+        finally
+        {
+            TestDatabases.Drop(url);
+        }
+    }
+
     [Table("project")]
     private sealed class ProjectRow
     {
