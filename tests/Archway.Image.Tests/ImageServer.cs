@@ -49,8 +49,10 @@ public sealed class ImageServer : IAsyncDisposable
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "archway-image-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        // The engine under test (ARCHWAY_TEST_DATABASE) gives each server a fresh database of its own.
-        var options = LoadOptions((config ?? "") + TestDatabases.DatabaseSection(), dataDirectory);
+        // The engine under test (ARCHWAY_TEST_DATABASE) gives each server a fresh database of its own, unless the
+        // test names its own.
+        config ??= "";
+        var options = LoadOptions(config + (config.Contains("[database]", StringComparison.Ordinal) ? "" : TestDatabases.DatabaseSection()), dataDirectory);
         new ImageDatabase(options.Database).Database.Migrate();
         var builder = WebApplication.CreateSlimBuilder();
         if (kestrel)
