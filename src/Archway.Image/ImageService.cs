@@ -37,7 +37,11 @@ public static class ImageService
     /// </summary>
     public static WebApplication UseImageApi(this WebApplication app, Action<WebApplication>? authenticate = null)
     {
-        app.UseExceptionHandler(errors => errors.Run(context => GlanceError.Internal().ExecuteAsync(context)));
+        app.UseExceptionHandler(errors => errors.Run(context =>
+            context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error is { } failure
+                && Archway.Data.Database.DatabaseErrors.IsUnavailable(failure)
+                ? GlanceError.ServiceUnavailable("The Image database is unavailable (cannot connect, or the connection was lost). Please try again later.").ExecuteAsync(context)
+                : GlanceError.Internal().ExecuteAsync(context)));
         app.UseMiddleware<VersionNegotiation>();
         authenticate?.Invoke(app);
         app.UseMiddleware<RequestContextMiddleware>();

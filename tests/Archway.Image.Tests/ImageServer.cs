@@ -4,6 +4,7 @@ using System.Text.Json;
 using Archway.Data.Configuration;
 using Archway.Image.Config;
 using Archway.Image.Schema;
+using Archway.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -48,7 +49,10 @@ public sealed class ImageServer : IAsyncDisposable
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "archway-image-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
-        var options = LoadOptions(config ?? "", dataDirectory);
+        // The engine under test (ARCHWAY_TEST_DATABASE) gives each server a fresh database of its own, unless the
+        // test names its own.
+        config ??= "";
+        var options = LoadOptions(config + (config.Contains("[database]", StringComparison.Ordinal) ? "" : TestDatabases.DatabaseSection()), dataDirectory);
         new ImageDatabase(options.Database).Database.Migrate();
         var builder = WebApplication.CreateSlimBuilder();
         if (kestrel)
@@ -167,7 +171,7 @@ public sealed class ImageServer : IAsyncDisposable
         }
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestDatabases.Drop(Options.Database);
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -6,6 +6,7 @@ using Archway.Hosting;
 using Archway.Identity.Bootstrap;
 using Archway.Identity.Schema;
 using Archway.Identity.Tokens;
+using Archway.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,14 +42,18 @@ public sealed class IdentityServer : IAsyncDisposable
         var dataDirectory = Path.Combine(Path.GetTempPath(), "archway-test-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDirectory);
         var configPath = Path.Combine(dataDirectory, "keystone.conf");
-        await File.WriteAllTextAsync(configPath, "[identity]\npassword_hash_rounds = 4\n" + (extraConfig ?? ""));
+        // The engine under test (ARCHWAY_TEST_DATABASE) gives each server a fresh database of its own, unless the
+        // test names its own.
+        extraConfig ??= "";
+        var database = extraConfig.Contains("[database]", StringComparison.Ordinal) ? "" : TestDatabases.DatabaseSection();
+        await File.WriteAllTextAsync(configPath, "[identity]\npassword_hash_rounds = 4\n" + extraConfig + database);
         var settings = ArchwaySettings.Load(configPath, dataDirectory);
-        var database = new IdentityDatabase(settings.Identity.Database);
-        database.Database.Migrate();
+        var identityDatabase = new IdentityDatabase(settings.Identity.Database);
+        identityDatabase.Database.Migrate();
         new FernetKeyRepository(settings.Identity.FernetKeyRepository, settings.Identity.FernetMaxActiveKeys).Setup();
         // As `archway up` does: credential blobs are encrypted with these keys, not the null key.
         new FernetKeyRepository(settings.Identity.CredentialKeyRepository, settings.Identity.CredentialMaxActiveKeys).Setup();
-        await new Bootstrapper(database, settings.Identity, TimeProvider.System, NullLogger<Bootstrapper>.Instance)
+        await new Bootstrapper(identityDatabase, settings.Identity, TimeProvider.System, NullLogger<Bootstrapper>.Instance)
             .RunAsync(new BootstrapOptions
             {
                 Password = AdminPassword,
@@ -150,7 +155,7 @@ public sealed class IdentityServer : IAsyncDisposable
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestDatabases.Drop(Settings.Identity.Database);
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

@@ -1,8 +1,11 @@
 using System.Reflection;
 using FluentMigrator.Runner;
+using FluentMigrator.Runner.Generators.MySql;
 using FluentMigrator.Runner.VersionTableInfo;
 using LinqToDB;
 using LinqToDB.Data;
+using LinqToDB.DataProvider.MySql;
+using LinqToDB.DataProvider.PostgreSQL;
 using LinqToDB.Mapping;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,6 +17,7 @@ namespace Archway.Data.Database;
 /// </summary>
 public sealed class Database
 {
+
     private readonly DataOptions _options;
     private readonly Assembly _migrations;
 
@@ -23,9 +27,12 @@ public sealed class Database
         _migrations = migrations;
         _options = url.Engine switch
         {
-            DatabaseEngine.Sqlite => new DataOptions().UseSQLite(url.ConnectionString, LinqToDB.DataProvider.SQLite.SQLiteProvider.Microsoft).UseMappingSchema(mappingSchema),
-            _ => throw new NotSupportedException($"{url.Engine} is not supported yet"),
+            DatabaseEngine.Sqlite => new DataOptions().UseSQLite(url.ConnectionString, LinqToDB.DataProvider.SQLite.SQLiteProvider.Microsoft),
+            DatabaseEngine.MySql => new DataOptions().UseMySql(url.ConnectionString, MySqlVersion.AutoDetect, MySqlProvider.MySqlConnector),
+            DatabaseEngine.PostgreSql => new DataOptions().UsePostgreSQL(url.ConnectionString, PostgreSQLVersion.v13),
+            _ => throw new ArgumentOutOfRangeException(nameof(url), url.Engine, "unknown database engine"),
         };
+        _options = _options.UseMappingSchema(mappingSchema);
     }
 
     public DatabaseUrl Url { get; }
@@ -42,6 +49,18 @@ public sealed class Database
         using var services = MigrationServices();
         using var scope = services.CreateScope();
         scope.ServiceProvider.GetRequiredService<IMigrationRunner>().MigrateUp();
+    }
+
+    /// <summary>Applies migrations up to <paramref name="version"/> only: how tests make a database at an older schema.</summary>
+    internal void MigrateTo(long version)
+    {
+        if (Url.Engine == DatabaseEngine.Sqlite)
+        {
+            PrepareSqliteFile();
+        }
+        using var services = MigrationServices();
+        using var scope = services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<IMigrationRunner>().MigrateUp(version);
     }
 
     /// <summary>The applied schema version (0 for an empty database) and the latest one this build knows.</summary>
@@ -79,8 +98,13 @@ public sealed class Database
                     case DatabaseEngine.Sqlite:
                         runner.AddSQLite();
                         break;
-                    default:
-                        throw new NotSupportedException($"{Url.Engine} is not supported yet");
+                    case DatabaseEngine.MySql:
+                        runner.AddMySql5();
+                        runner.Services.AddScoped<MySql5Generator, ArchwayMySqlGenerator>();
+                        break;
+                    case DatabaseEngine.PostgreSql:
+                        runner.AddPostgres();
+                        break;
                 }
                 runner.WithGlobalConnectionString(Url.ConnectionString).ScanIn(_migrations).For.Migrations();
             })

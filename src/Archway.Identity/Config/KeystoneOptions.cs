@@ -107,16 +107,7 @@ public sealed record KeystoneOptions
     {
         string InData(string path) => Path.GetFullPath(Path.Combine(dataDirectory, path));
 
-        var connection = reader.Raw("database", "connection");
-        DatabaseUrl? database = null;
-        if (connection is null)
-        {
-            DatabaseUrl.TryParse("sqlite:///keystone.db", dataDirectory, out database, out _);
-        }
-        else if (!DatabaseUrl.TryParse(connection.Value, dataDirectory, out database, out var error))
-        {
-            reader.Problem(connection, error);
-        }
+        var database = DatabaseUrl.Read(reader, "sqlite:///keystone.db", dataDirectory);
 
         var provider = reader.Raw("token", "provider");
         if (provider is not null && provider.Value != "fernet")

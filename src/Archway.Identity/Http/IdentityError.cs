@@ -41,6 +41,10 @@ internal sealed record IdentityError(int Code, string Title, string Message) : I
 
     public static IdentityError TooLarge() => new(413, "Request Entity Too Large", "Request is too large.");
 
+    /// <summary>The database cannot be reached (an outage passes; the request may be retried).</summary>
+    public static IdentityError DatabaseUnavailable() => new(503, "Service Unavailable",
+        "The Identity database is unavailable (cannot connect, or the connection was lost). Please try again later.");
+
     public static IdentityError UnsupportedMethod() =>
         Unauthorized("Attempted to authenticate with an unsupported method.");
 

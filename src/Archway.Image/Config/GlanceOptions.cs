@@ -113,16 +113,7 @@ public sealed partial record GlanceOptions
     {
         string InData(string path) => Path.GetFullPath(Path.Combine(dataDirectory, path));
 
-        var connection = reader.Raw("database", "connection");
-        DatabaseUrl? database = null;
-        if (connection is null)
-        {
-            DatabaseUrl.TryParse("sqlite:///glance.db", dataDirectory, out database, out _);
-        }
-        else if (!DatabaseUrl.TryParse(connection.Value, dataDirectory, out database, out var error))
-        {
-            reader.Problem(connection, error);
-        }
+        var database = DatabaseUrl.Read(reader, "sqlite:///glance.db", dataDirectory);
 
         var quota = reader.Raw("DEFAULT", "user_storage_quota");
         long storageQuota = 0;

@@ -47,6 +47,11 @@ internal static class ArchwayHost
                 await IdentityError.TooLarge().ExecuteAsync(context);
                 return;
             }
+            if (failure is not null && Data.Database.DatabaseErrors.IsUnavailable(failure))
+            {
+                await IdentityError.DatabaseUnavailable().ExecuteAsync(context);
+                return;
+            }
             await new IdentityError(500, "Internal Server Error",
                 "An unexpected error prevented the server from fulfilling your request.").ExecuteAsync(context);
         }));

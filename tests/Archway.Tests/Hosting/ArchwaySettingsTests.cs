@@ -53,7 +53,7 @@ public sealed class ArchwaySettingsTests : IDisposable
     {
         var config = Write("""
             [database]
-            connection = mysql+pymysql://keystone:KEYSTONE_DBPASS@controller/keystone
+            connection = oracle+cx_oracle://keystone:KEYSTONE_DBPASS@controller/keystone
             [token]
             provider = uuid
             expiration = an hour
@@ -62,7 +62,7 @@ public sealed class ArchwaySettingsTests : IDisposable
             """);
         var error = Assert.Throws<ConfigurationException>(() => ArchwaySettings.Load(config, _directory));
         Assert.Equal(4, error.Problems.Count);
-        Assert.Contains(error.Problems, p => p.StartsWith("[database] connection", StringComparison.Ordinal) && p.Contains("not supported yet", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("[database] connection", StringComparison.Ordinal) && p.Contains("'oracle+cx_oracle://' is not supported", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.StartsWith("[token] provider = 'uuid'", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.StartsWith("[token] expiration = 'an hour'", StringComparison.Ordinal));
         Assert.Contains(error.Problems, p => p.StartsWith("[identity] password_hash_algorithm = 'md5'", StringComparison.Ordinal));

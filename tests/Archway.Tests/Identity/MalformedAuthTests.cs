@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text;
 using Archway.Identity.Schema;
+using Archway.Testing;
 using LinqToDB;
-using LinqToDB.Data;
 
 namespace Archway.Tests.Identity;
 
@@ -116,7 +116,7 @@ public sealed class MalformedAuthTests(IdentityServerFixture fixture) : IClassFi
         var counts = new List<string>();
         foreach (var table in new[] { "project", "user", "password", "role", "implied_role", "assignment", "system_assignment", "region", "service", "endpoint", "revocation_event" })
         {
-            counts.Add(table + "=" + await db.ExecuteAsync<long>($"SELECT COUNT(*) FROM \"{table}\""));
+            counts.Add(table + "=" + await db.CountRowsAsync(table));
         }
         return string.Join(",", counts);
     }

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Archway.Identity.Schema;
+using Archway.Testing;
 using LinqToDB;
-using LinqToDB.Data;
 
 namespace Archway.Tests.Identity;
 
@@ -189,6 +189,6 @@ public sealed class ResourceApiTests(IdentityServerFixture fixture) : IClassFixt
     private async Task<long> CountAsync(string table)
     {
         await using var db = _server.Get<IdentityDatabase>().Open();
-        return await db.ExecuteAsync<long>($"SELECT COUNT(*) FROM \"{table}\"");
+        return await db.CountRowsAsync(table);
     }
 }
