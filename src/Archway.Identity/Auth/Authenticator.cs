@@ -1,4 +1,3 @@
-using Archway.Identity.Assignments;
 using Archway.Identity.Config;
 using Archway.Identity.Http;
 using Archway.Identity.Resources;
@@ -170,7 +169,7 @@ internal sealed partial class Authenticator(
 
     private sealed record ResolvedScope(ProjectRecord? Project = null, ProjectRecord? Domain = null, bool System = false);
 
-    private static async Task<(ResolvedScope Scope, IdentityError? Error)> ResolveScopeAsync(DataConnection db, ScopeRequest scope, UserRecord user, CancellationToken cancellationToken)
+    private async Task<(ResolvedScope Scope, IdentityError? Error)> ResolveScopeAsync(DataConnection db, ScopeRequest scope, UserRecord user, CancellationToken cancellationToken)
     {
         switch (scope.Kind)
         {
@@ -179,7 +178,7 @@ internal sealed partial class Authenticator(
             case ScopeKind.Default:
                 return (await DefaultProjectScopeAsync(db, user, cancellationToken), null);
             case ScopeKind.System:
-                return (await EffectiveRoles.OnSystemAsync(db, user.Id, cancellationToken)).Count == 0
+                return !await HasRolesAsync(new TokenScope(user.Id, null, null, System: true), cancellationToken)
                     ? (new ResolvedScope(), IdentityError.Unauthorized($"User {user.Id} has no access to the system"))
                     : (new ResolvedScope(System: true), null);
             case ScopeKind.Domain:
@@ -196,7 +195,7 @@ internal sealed partial class Authenticator(
                     {
                         return (new ResolvedScope(), IdentityError.Unauthorized());
                     }
-                    return (await EffectiveRoles.OnDomainAsync(db, user.Id, domain.Id, cancellationToken)).Count == 0
+                    return !await HasRolesAsync(new TokenScope(user.Id, null, domain.Id, System: false), cancellationToken)
                         ? (new ResolvedScope(), IdentityError.Unauthorized($"User {user.Id} has no access to domain {domain.Id}"))
                         : (new ResolvedScope(Domain: domain), null);
                 }
@@ -236,7 +235,7 @@ internal sealed partial class Authenticator(
                     {
                         return (new ResolvedScope(), IdentityError.Unauthorized());
                     }
-                    return (await EffectiveRoles.OnProjectAsync(db, user.Id, project, cancellationToken)).Count == 0
+                    return !await HasRolesAsync(new TokenScope(user.Id, project.Id, null, System: false), cancellationToken)
                         ? (new ResolvedScope(), IdentityError.Unauthorized($"User {user.Id} has no access to project {project.Id}"))
                         : (new ResolvedScope(Project: project), null);
                 }
@@ -246,7 +245,7 @@ internal sealed partial class Authenticator(
     }
 
     /// <summary>Keystone scopes an unscoped request to the user's default project when it is usable; otherwise unscoped.</summary>
-    private static async Task<ResolvedScope> DefaultProjectScopeAsync(DataConnection db, UserRecord user, CancellationToken cancellationToken)
+    private async Task<ResolvedScope> DefaultProjectScopeAsync(DataConnection db, UserRecord user, CancellationToken cancellationToken)
     {
         if (user.DefaultProjectId is null)
         {
@@ -262,10 +261,14 @@ internal sealed partial class Authenticator(
         {
             return new ResolvedScope();
         }
-        return (await EffectiveRoles.OnProjectAsync(db, user.Id, project, cancellationToken)).Count == 0
+        return !await HasRolesAsync(new TokenScope(user.Id, project.Id, null, System: false), cancellationToken)
             ? new ResolvedScope()
             : new ResolvedScope(Project: project);
     }
+
+    /// <summary>Whether the user has a role on the scope; through the token state cache, as the token will be built.</summary>
+    private async Task<bool> HasRolesAsync(TokenScope scope, CancellationToken cancellationToken) =>
+        await tokens.StateAsync(scope, cancellationToken) is { Roles.Count: > 0 };
 
     private static List<string> Distinct(List<string> methods)
     {

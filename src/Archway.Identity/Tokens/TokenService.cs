@@ -90,20 +90,32 @@ internal sealed class TokenService(
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// The user's state on a scope — the user, the scope and the user's effective roles on it — from the cache when
+    /// fresh; null when the user, the scope or every role on it is gone or disabled.
+    /// </summary>
+    public async Task<TokenState?> StateAsync(TokenScope scope, CancellationToken cancellationToken)
+    {
+        if (cache.FindTokenState(scope) is { } cached)
+        {
+            return cached;
+        }
+        var generation = cache.Generation;
+        await using var db = database.Open();
+        var state = await LoadStateAsync(db, scope, cancellationToken);
+        if (state is not null)
+        {
+            cache.StoreTokenState(scope, state, generation);
+        }
+        return state;
+    }
+
     private async Task<(TokenModel?, IdentityError?)> BuildModelAsync(string tokenId, TokenPayload payload, CancellationToken cancellationToken)
     {
-        var scope = new TokenScope(payload.UserId, payload.ProjectId, payload.DomainId, payload.System is not null);
-        var state = cache.FindTokenState(scope);
+        var state = await StateAsync(new TokenScope(payload.UserId, payload.ProjectId, payload.DomainId, payload.System is not null), cancellationToken);
         if (state is null)
         {
-            var generation = cache.Generation;
-            await using var db = database.Open();
-            state = await LoadStateAsync(db, payload, cancellationToken);
-            if (state is null)
-            {
-                return (null, IdentityError.TokenNotFound());
-            }
-            cache.StoreTokenState(scope, state, generation);
+            return (null, IdentityError.TokenNotFound());
         }
 
         var roleIds = new string[state.Roles.Count];
@@ -119,9 +131,9 @@ internal sealed class TokenService(
     }
 
     /// <summary>The user, scope and roles a token names, or null when any of them is gone or disabled.</summary>
-    private static async Task<TokenState?> LoadStateAsync(DataConnection db, TokenPayload payload, CancellationToken cancellationToken)
+    private static async Task<TokenState?> LoadStateAsync(DataConnection db, TokenScope scope, CancellationToken cancellationToken)
     {
-        var user = await db.FindUserAsync(payload.UserId, cancellationToken);
+        var user = await db.FindUserAsync(scope.UserId, cancellationToken);
         if (user is null || !user.Enabled)
         {
             return null;
@@ -134,9 +146,9 @@ internal sealed class TokenService(
 
         ProjectRecord? project = null, projectDomain = null, domain = null;
         List<RoleRecord> roles = [];
-        if (payload.ProjectId is not null)
+        if (scope.ProjectId is not null)
         {
-            project = await db.FindProjectAsync(payload.ProjectId, cancellationToken);
+            project = await db.FindProjectAsync(scope.ProjectId, cancellationToken);
             projectDomain = project is null ? null : await db.FindDomainAsync(project.DomainId, cancellationToken);
             if (project is null || !project.Enabled || projectDomain is null || !projectDomain.Enabled)
             {
@@ -144,20 +156,20 @@ internal sealed class TokenService(
             }
             roles = await EffectiveRoles.OnProjectAsync(db, user.Id, project, cancellationToken);
         }
-        else if (payload.DomainId is not null)
+        else if (scope.DomainId is not null)
         {
-            domain = await db.FindDomainAsync(payload.DomainId, cancellationToken);
+            domain = await db.FindDomainAsync(scope.DomainId, cancellationToken);
             if (domain is null || !domain.Enabled)
             {
                 return null;
             }
             roles = await EffectiveRoles.OnDomainAsync(db, user.Id, domain.Id, cancellationToken);
         }
-        else if (payload.System is not null)
+        else if (scope.System)
         {
             roles = await EffectiveRoles.OnSystemAsync(db, user.Id, cancellationToken);
         }
-        if ((project is not null || domain is not null || payload.System is not null) && roles.Count == 0)
+        if ((project is not null || domain is not null || scope.System) && roles.Count == 0)
         {
             return null;
         }
