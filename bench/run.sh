@@ -18,6 +18,7 @@ REAL_ENV=${REAL_ENV:-/tmp/anchors/real-openstack.env}
 state=/var/tmp/archway-bench
 results=$state/results-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$results"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 
 for tool in wrk jq curl openstack; do
@@ -84,7 +85,7 @@ commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
   echo
   echo "## $(date -u +%Y-%m-%d) · commit $commit · $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') × $(nproc) · $(free -g | awk '/Mem:/ { print $2 }') GiB"
   echo
-  echo "Archway: $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'), SQLite, file store. Real: $(dpkg-query -W -f='keystone ${Version}, glance ' keystone 2>/dev/null)$(dpkg-query -W -f='${Version}' glance 2>/dev/null) (4 uwsgi workers, memcached, SQLite). wrk threads ${THREADS:-2}, ${DURATION:-10} s per measurement after ${WARMUP:-3} s warm-up."
+  echo "Archway: $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'), SQLite, file store. Real: $(dpkg-query -W -f='keystone ${Version}, glance ' keystone 2>/dev/null)$(dpkg-query -W -f='${Version}' glance 2>/dev/null) (4 uwsgi workers, memcached, SQLite). wrk threads ${THREADS:-2}, ${DURATION:-10} s per measurement after ${WARMUP:-3} s warm-up. Load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (anything but an idle machine skews every figure)."
   echo
   python3 "$here/compare.py" "$results/archway.tsv" "$results/real.tsv"
 } | tee -a "$here/RESULTS.md"
