@@ -43,7 +43,8 @@ public sealed partial record DatabaseUrl(DatabaseEngine Engine, string Connectio
         {
             if (connection is not null)
             {
-                reader.Problem(connection, error);
+                // The URL as shown in the error keeps its password out of logs and terminals.
+                reader.Problem(connection with { Value = MaskUrl(connection.Value) }, error);
             }
             return null;
         }
@@ -258,6 +259,12 @@ public sealed partial record DatabaseUrl(DatabaseEngine Engine, string Connectio
                 ? (Uri.UnescapeDataString(pair), "")
                 : (Uri.UnescapeDataString(pair[..equals]), Uri.UnescapeDataString(pair[(equals + 1)..].Replace('+', ' ')));
         })];
+
+    private static string MaskUrl(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        return schemeEnd < 0 ? url : url[..(schemeEnd + 3)] + Mask(url[(schemeEnd + 3)..]);
+    }
 
     /// <summary>The URL after the scheme with its password replaced by ***.</summary>
     private static string Mask(string rest)

@@ -104,7 +104,8 @@ public sealed class DatabaseUrlTests
         Assert.Null(DatabaseUrl.Read(reader, "sqlite:///keystone.db", "/data"));
         var problem = Assert.Single(reader.Problems);
         Assert.Contains("oracle://", problem, StringComparison.Ordinal);
-        Assert.Contains("[database] connection", problem, StringComparison.Ordinal);
+        Assert.Contains("[database] connection = 'oracle://keystone:***@controller/keystone'", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("pw", problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ public sealed class ArchwayServer : IAsyncDisposable
     private readonly TemporaryDirectory _directory;
     private readonly string[] _arguments;
 
-    private ArchwayServer(TemporaryDirectory directory, int port, int imagePort, string? password)
+    private ArchwayServer(TemporaryDirectory directory, int port, int imagePort, string? password, IReadOnlyList<string> extraArguments)
     {
         _directory = directory;
         Port = port;
@@ -26,6 +26,7 @@ public sealed class ArchwayServer : IAsyncDisposable
         {
             arguments.AddRange(["--bootstrap-password", password]);
         }
+        arguments.AddRange(extraArguments);
         _arguments = [.. arguments];
     }
 
@@ -57,11 +58,11 @@ public sealed class ArchwayServer : IAsyncDisposable
     /// Starts `archway up` on a new data directory. A port taken between picking and binding it (another test's
     /// server) is retried with new ports and a new directory, since bootstrap writes the port into the catalog.
     /// </summary>
-    public static async Task<ArchwayServer> StartAsync(string? password)
+    public static async Task<ArchwayServer> StartAsync(string? password, params string[] extraArguments)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var server = new ArchwayServer(new TemporaryDirectory("server"), FreePort.Pick(), FreePort.Pick(), password);
+            var server = new ArchwayServer(new TemporaryDirectory("server"), FreePort.Pick(), FreePort.Pick(), password, extraArguments);
             try
             {
                 server.Process = await ArchwayProcess.StartAsync(server._arguments);
