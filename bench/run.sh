@@ -38,7 +38,9 @@ wait_http() { # URL SECONDS
 
 run_archway() {
   log "building Archway"
-  dotnet publish "$repo/src/Archway/Archway.csproj" -c Release -o "$state/archway" -v quiet -nologo >&2
+  # As run.sh runs it: ReadyToRun, framework-dependent.
+  dotnet publish "$repo/src/Archway/Archway.csproj" -c Release -r "$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')" \
+    --self-contained false -p:PublishReadyToRun=true -o "$state/archway" -v quiet -nologo >&2
   local data=$state/archway-data pid
   rm -rf "$data"
   export OS_USERNAME=admin OS_PASSWORD=ADMIN_PASS OS_PROJECT_NAME=admin
