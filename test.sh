@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs every Archway test on a fresh Debian machine: installs the Debian packages the tests drive (the real
-# `openstack` and `glance` CLIs; Keystone's, Glance's and keystonemiddleware's Python source for the Fernet, password,
+# `openstack` and `glance` CLIs and openstacksdk; Keystone's, Glance's and keystonemiddleware's Python source for the Fernet, password,
 # policy and image cross-checks; redis-server for the shared token cache), restores NuGet packages, builds, checks formatting,
 # and runs the in-process and interop suites.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(python3-openstackclient python3-glanceclient python3-keystone python3-keystonemiddleware python3-glance redis-server qemu-utils)
+APT_PACKAGES=(python3-openstackclient python3-openstacksdk python3-glanceclient python3-keystone python3-keystonemiddleware python3-glance redis-server qemu-utils)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
