@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Runs every Archway test on a fresh Debian machine: installs the Debian packages the tests drive (the real
-# `openstack` and `glance` CLIs; Keystone's, Glance's and keystonemiddleware's Python source for the Fernet, password,
-# policy and image cross-checks; redis-server for the shared token cache; mariadb-server and postgresql, the other two
-# database engines), restores NuGet packages, builds, checks formatting, starts MariaDB and PostgreSQL, runs the
-# in-process and interop suites (on SQLite), then the Identity and Image in-process suites once more on each of
-# MariaDB and PostgreSQL.
+# `openstack` and `glance` CLIs and openstacksdk; Keystone's, Glance's and keystonemiddleware's Python source for the
+# Fernet, password, policy and image cross-checks; redis-server for the shared token cache; mariadb-server and
+# postgresql, the other two database engines), restores NuGet packages, builds, checks formatting, starts MariaDB and
+# PostgreSQL, runs the in-process and interop suites (on SQLite), then the Identity and Image in-process suites once
+# more on each of MariaDB and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-APT_PACKAGES=(python3-openstackclient python3-glanceclient python3-keystone python3-keystonemiddleware python3-glance redis-server qemu-utils mariadb-server postgresql)
+APT_PACKAGES=(python3-openstackclient python3-openstacksdk python3-glanceclient python3-keystone python3-keystonemiddleware python3-glance redis-server qemu-utils mariadb-server postgresql)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

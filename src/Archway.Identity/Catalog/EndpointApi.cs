@@ -26,6 +26,11 @@ internal static partial class EndpointApi
         ["region_id"] = e => e.RegionId,
     };
 
+    private static readonly CatalogResource<EndpointRecord> Resource = new("endpoint", "endpoints", Filters,
+        (db, id, cancellationToken) => db.FindEndpointAsync(id, cancellationToken),
+        (db, cancellationToken) => db.GetTable<EndpointRecord>().OrderBy(e => e.Id).ToListAsync(cancellationToken),
+        CatalogJson.WriteEndpoint);
+
     public static IEndpointRouteBuilder MapEndpointApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v3/endpoints", Create);
@@ -92,35 +97,11 @@ internal static partial class EndpointApi
         }
     }
 
-    private static async Task<IResult> List(HttpContext context, ApiAccess access, IdentityDatabase database, KeystoneOptions options)
-    {
-        var (_, denied) = await access.AuthorizeAsync(context, "identity:list_endpoints");
-        if (denied is not null)
-        {
-            return denied;
-        }
-        await using var db = database.Open();
-        var endpoints = await db.GetTable<EndpointRecord>().OrderBy(e => e.Id).ToListAsync(context.RequestAborted);
-        var (items, truncated) = ListQuery<EndpointRecord>.From(context.Request.Query, Filters).Apply(endpoints, options.CatalogListLimit);
-        var baseUrl = IdentityUrls.BaseUrl(context);
-        return CollectionJson.Result(context, "endpoints", items, truncated, (w, e) => CatalogJson.WriteEndpoint(w, e, baseUrl));
-    }
+    private static Task<IResult> List(HttpContext context, ApiAccess access, IdentityDatabase database, KeystoneOptions options) =>
+        Resource.ListAsync(context, access, database, options.CatalogListLimit);
 
-    private static async Task<IResult> Get(HttpContext context, string endpointId, ApiAccess access, IdentityDatabase database)
-    {
-        var (_, denied) = await access.AuthorizeAsync(context, "identity:get_endpoint");
-        if (denied is not null)
-        {
-            return denied;
-        }
-        await using var db = database.Open();
-        var endpoint = await db.FindEndpointAsync(endpointId, context.RequestAborted);
-        if (endpoint is null)
-        {
-            return NotFound(endpointId);
-        }
-        return CollectionJson.Member("endpoint", endpoint, (w, e) => CatalogJson.WriteEndpoint(w, e, IdentityUrls.BaseUrl(context)));
-    }
+    private static Task<IResult> Get(HttpContext context, string endpointId, ApiAccess access, IdentityDatabase database) =>
+        Resource.GetAsync(context, endpointId, access, database);
 
     /// <summary>
     /// Like Keystone, an update checks a new region and service (400) before it looks for the endpoint (404), and
@@ -163,7 +144,7 @@ internal static partial class EndpointApi
             var endpoint = await db.FindEndpointAsync(endpointId, context.RequestAborted);
             if (endpoint is null)
             {
-                return NotFound(endpointId);
+                return Resource.NotFound(endpointId);
             }
             if (await CreateLegacyRegionAsync(db, input, context.RequestAborted) is { } tooLong)
             {
@@ -190,7 +171,7 @@ internal static partial class EndpointApi
         }
         await using var db = database.Open();
         var deleted = await db.GetTable<EndpointRecord>().Where(e => e.Id == endpointId).DeleteAsync(context.RequestAborted);
-        return deleted == 0 ? NotFound(endpointId) : Results.NoContent();
+        return deleted == 0 ? Resource.NotFound(endpointId) : Results.NoContent();
     }
 
     /// <summary>What a create or update body gives, read in the schema's property order.</summary>
@@ -241,7 +222,6 @@ internal static partial class EndpointApi
         return null;
     }
 
-    private static IdentityError NotFound(string endpointId) => IdentityError.NotFound($"Could not find endpoint: {endpointId}.");
 
     /// <summary>Keystone's url parameter type: a scheme, a colon, then anything (rfc1738 section 2.1, leniently).</summary>
     [GeneratedRegex("^[a-zA-Z0-9+.-]+:.+")]

@@ -25,6 +25,11 @@ internal static class RegionApi
         ["parent_region_id"] = r => r.ParentRegionId,
     };
 
+    private static readonly CatalogResource<RegionRecord> Resource = new("region", "regions", Filters,
+        (db, id, cancellationToken) => db.FindRegionAsync(id, cancellationToken),
+        (db, cancellationToken) => db.GetTable<RegionRecord>().OrderBy(r => r.Id).ToListAsync(cancellationToken),
+        CatalogJson.WriteRegion);
+
     public static IEndpointRouteBuilder MapRegionApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v3/regions", Create);
@@ -84,7 +89,7 @@ internal static class RegionApi
             }
             if (parentId is not null && await db.FindRegionAsync(parentId, context.RequestAborted) is null)
             {
-                return NotFound(parentId);
+                return Resource.NotFound(parentId);
             }
             if (TooLong(region) is { } tooLong)
             {
@@ -102,36 +107,12 @@ internal static class RegionApi
         }
     }
 
-    private static async Task<IResult> List(HttpContext context, ApiAccess access, IdentityDatabase database)
-    {
-        var (_, denied) = await access.AuthorizeAsync(context, "identity:list_regions");
-        if (denied is not null)
-        {
-            return denied;
-        }
-        await using var db = database.Open();
-        var regions = await db.GetTable<RegionRecord>().OrderBy(r => r.Id).ToListAsync(context.RequestAborted);
-        // Keystone's list_regions passes its hints positionally, so list_limit never applies to regions.
-        var (items, truncated) = ListQuery<RegionRecord>.From(context.Request.Query, Filters).Apply(regions, null);
-        var baseUrl = IdentityUrls.BaseUrl(context);
-        return CollectionJson.Result(context, "regions", items, truncated, (w, r) => CatalogJson.WriteRegion(w, r, baseUrl));
-    }
+    // Keystone's list_regions passes its hints positionally, so list_limit never applies to regions.
+    private static Task<IResult> List(HttpContext context, ApiAccess access, IdentityDatabase database) =>
+        Resource.ListAsync(context, access, database, null);
 
-    private static async Task<IResult> Get(HttpContext context, string regionId, ApiAccess access, IdentityDatabase database)
-    {
-        var (_, denied) = await access.AuthorizeAsync(context, "identity:get_region");
-        if (denied is not null)
-        {
-            return denied;
-        }
-        await using var db = database.Open();
-        var region = await db.FindRegionAsync(regionId, context.RequestAborted);
-        if (region is null)
-        {
-            return NotFound(regionId);
-        }
-        return CollectionJson.Member("region", region, (w, r) => CatalogJson.WriteRegion(w, r, IdentityUrls.BaseUrl(context)));
-    }
+    private static Task<IResult> Get(HttpContext context, string regionId, ApiAccess access, IdentityDatabase database) =>
+        Resource.GetAsync(context, regionId, access, database);
 
     private static async Task<IResult> Update(HttpContext context, string regionId, ApiAccess access, IdentityDatabase database, KeystoneOptions options)
     {
@@ -166,12 +147,12 @@ internal static class RegionApi
             // Keystone checks the new parent before the region itself.
             if (parentId is not null && await db.FindRegionAsync(parentId, context.RequestAborted) is null)
             {
-                return NotFound(parentId);
+                return Resource.NotFound(parentId);
             }
             var region = await db.FindRegionAsync(regionId, context.RequestAborted);
             if (region is null)
             {
-                return NotFound(regionId);
+                return Resource.NotFound(regionId);
             }
             if (body.Has("description"))
             {
@@ -210,7 +191,7 @@ internal static class RegionApi
         var region = await db.FindRegionAsync(regionId, context.RequestAborted);
         if (region is null)
         {
-            return NotFound(regionId);
+            return Resource.NotFound(regionId);
         }
         var subtree = await SubtreeAsync(db, region.Id, context.RequestAborted);
         if (await db.GetTable<EndpointRecord>().AnyAsync(e => e.RegionId != null && subtree.Contains(e.RegionId), context.RequestAborted))
@@ -279,7 +260,6 @@ internal static class RegionApi
         return null;
     }
 
-    private static IdentityError NotFound(string regionId) => IdentityError.NotFound($"Could not find region: {regionId}.");
 
     /// <summary>Keystone's message ends in two periods: its details end in one and Conflict adds another.</summary>
     private static IdentityError Duplicate(string regionId) => IdentityError.Conflict("region", $"Duplicate ID, {regionId}.");

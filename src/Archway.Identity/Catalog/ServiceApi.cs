@@ -23,6 +23,11 @@ internal static class ServiceApi
         ["name"] = s => s.Name ?? "",
     };
 
+    private static readonly CatalogResource<ServiceRecord> Resource = new("service", "services", Filters,
+        (db, id, cancellationToken) => db.FindServiceAsync(id, cancellationToken),
+        (db, cancellationToken) => db.GetTable<ServiceRecord>().OrderBy(s => s.Id).ToListAsync(cancellationToken),
+        CatalogJson.WriteService);
+
     public static IEndpointRouteBuilder MapServiceApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/v3/services", Create);
@@ -71,35 +76,11 @@ internal static class ServiceApi
         }
     }
 
-    private static async Task<IResult> List(HttpContext context, ApiAccess access, IdentityDatabase database, KeystoneOptions options)
-    {
-        var (_, denied) = await access.AuthorizeAsync(context, "identity:list_services");
-        if (denied is not null)
-        {
-            return denied;
-        }
-        await using var db = database.Open();
-        var services = await db.GetTable<ServiceRecord>().OrderBy(s => s.Id).ToListAsync(context.RequestAborted);
-        var (items, truncated) = ListQuery<ServiceRecord>.From(context.Request.Query, Filters).Apply(services, options.CatalogListLimit);
-        var baseUrl = IdentityUrls.BaseUrl(context);
-        return CollectionJson.Result(context, "services", items, truncated, (w, s) => CatalogJson.WriteService(w, s, baseUrl));
-    }
+    private static Task<IResult> List(HttpContext context, ApiAccess access, IdentityDatabase database, KeystoneOptions options) =>
+        Resource.ListAsync(context, access, database, options.CatalogListLimit);
 
-    private static async Task<IResult> Get(HttpContext context, string serviceId, ApiAccess access, IdentityDatabase database)
-    {
-        var (_, denied) = await access.AuthorizeAsync(context, "identity:get_service");
-        if (denied is not null)
-        {
-            return denied;
-        }
-        await using var db = database.Open();
-        var service = await db.FindServiceAsync(serviceId, context.RequestAborted);
-        if (service is null)
-        {
-            return NotFound(serviceId);
-        }
-        return CollectionJson.Member("service", service, (w, s) => CatalogJson.WriteService(w, s, IdentityUrls.BaseUrl(context)));
-    }
+    private static Task<IResult> Get(HttpContext context, string serviceId, ApiAccess access, IdentityDatabase database) =>
+        Resource.GetAsync(context, serviceId, access, database);
 
     private static async Task<IResult> Update(HttpContext context, string serviceId, ApiAccess access, IdentityDatabase database, KeystoneOptions options)
     {
@@ -133,7 +114,7 @@ internal static class ServiceApi
             var service = await db.FindServiceAsync(serviceId, context.RequestAborted);
             if (service is null)
             {
-                return NotFound(serviceId);
+                return Resource.NotFound(serviceId);
             }
             service.Type = type ?? service.Type;
             service.Enabled = enabled ?? service.Enabled;
@@ -157,7 +138,7 @@ internal static class ServiceApi
         var service = await db.FindServiceAsync(serviceId, context.RequestAborted);
         if (service is null)
         {
-            return NotFound(serviceId);
+            return Resource.NotFound(serviceId);
         }
         await db.GetTable<EndpointRecord>().Where(e => e.ServiceId == service.Id).DeleteAsync(context.RequestAborted);
         await db.GetTable<ServiceRecord>().Where(s => s.Id == service.Id).DeleteAsync(context.RequestAborted);
@@ -195,5 +176,4 @@ internal static class ServiceApi
         service.Extra = ExtraAttributes.Serialize(extras);
     }
 
-    private static IdentityError NotFound(string serviceId) => IdentityError.NotFound($"Could not find service: {serviceId}.");
 }

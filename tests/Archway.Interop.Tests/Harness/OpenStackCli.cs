@@ -46,6 +46,14 @@ public sealed class OpenStackCli : IDisposable
         return Logged(await ProcessRunner.RunAsync(start, Timeout));
     }
 
+    /// <summary>`python3 SCRIPT` (a script beside the tests) with exactly <paramref name="environment"/> (plus PATH, HOME, LANG).</summary>
+    public async Task<CommandResult> RunPythonAsync(IReadOnlyDictionary<string, string> environment, string script)
+    {
+        var start = CreateStartInfo(Python, environment);
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, script));
+        return Logged(await ProcessRunner.RunAsync(start, Timeout));
+    }
+
     /// <summary>
     /// `openstack ARGS` in a pseudo-terminal, typing <paramref name="answer"/> once it prompts "Password:", as a
     /// person at a terminal would. stdout and stderr arrive together in <see cref="CommandResult.StandardOutput"/>,
