@@ -4,6 +4,10 @@
 #
 #   bench/run.sh                  both (real needs REAL_UP, default ../shared/anchors/openstack-real/up.sh)
 #   TARGETS=archway bench/run.sh  Archway only (no ratios)
+#   ENGINES="sqlite mysql postgres" bench/run.sh
+#                                 Archway once per database engine (MariaDB and PostgreSQL started and given fresh
+#                                 databases by tests/databases/start.sh; root needed); on the extra engines only the
+#                                 token, project, catalog and image-list scenarios run
 #
 # Tunables pass through to measure.sh (CONNS, DURATION, WARMUP, BIG_MB, BIG_RUNS, CLI_RUNS, SKIP_*).
 # Run it on an otherwise idle machine: every number is a whole-machine measurement.
@@ -12,6 +16,7 @@ export LC_ALL=C.UTF-8
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 TARGETS=${TARGETS:-archway real}
+ENGINES=${ENGINES:-sqlite}
 REAL_UP=${REAL_UP:-$repo/../shared/anchors/openstack-real/up.sh}
 REAL_DOWN=${REAL_DOWN:-$(dirname "$REAL_UP")/down.sh}
 REAL_ENV=${REAL_ENV:-/tmp/anchors/real-openstack.env}
@@ -36,21 +41,50 @@ wait_http() { # URL SECONDS
   done
 }
 
+# fresh_databases ENGINE: empty keystone and glance databases for the bench; prints their two SQLAlchemy URLs
+fresh_databases() {
+  eval "$("$repo/tests/databases/start.sh" 2>/dev/null)"
+  local service
+  for service in keystone glance; do
+    if [ "$1" = mysql ]; then
+      mariadb -e "DROP DATABASE IF EXISTS archway_test_bench_$service; CREATE DATABASE archway_test_bench_$service;"
+      echo "mysql+pymysql://archway_test:archway_test@127.0.0.1:3306/archway_test_bench_$service"
+    else
+      runuser -u postgres -- psql -qtA -c "DROP DATABASE IF EXISTS archway_test_bench_$service" -c "CREATE DATABASE archway_test_bench_$service OWNER archway_test" >/dev/null
+      echo "postgresql://archway_test:archway_test@127.0.0.1:5432/archway_test_bench_$service"
+    fi
+  done
+}
+
 run_archway() {
   log "building Archway"
   # As run.sh runs it: ReadyToRun, framework-dependent.
   dotnet publish "$repo/src/Archway/Archway.csproj" -c Release -r "$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')" \
     --self-contained false -p:PublishReadyToRun=true -o "$state/archway" -v quiet -nologo >&2
-  local data=$state/archway-data pid
-  rm -rf "$data"
+  local engine
+  for engine in $ENGINES; do run_archway_on "$engine"; done
+}
+
+run_archway_on() {
+  local engine=$1 data=$state/archway-data pid configs=() tsv=$results/archway.tsv
+  rm -rf "$data"; mkdir -p "$data"
   export OS_USERNAME=admin OS_PASSWORD=ADMIN_PASS OS_PROJECT_NAME=admin
+  if [ "$engine" != sqlite ]; then
+    local urls
+    mapfile -t urls < <(fresh_databases "$engine")
+    printf '[database]\nconnection = %s\n' "${urls[0]}" > "$data/keystone.conf"
+    printf '[database]\nconnection = %s\n' "${urls[1]}" > "$data/glance-api.conf"
+    configs=(--config "$data/keystone.conf" --image-config "$data/glance-api.conf")
+    tsv=$results/archway-$engine.tsv
+  fi
+  log "Archway on $engine"
   start_archway() {
-    dotnet "$state/archway/archway.dll" up --data-dir "$data" --bootstrap-password ADMIN_PASS \
-      --identity-port 5000 --image-port 9292 > "$results/archway.log" 2>&1 &
+    dotnet "$state/archway/archway.dll" up --data-dir "$data" "${configs[@]}" --bootstrap-password ADMIN_PASS \
+      --identity-port 5000 --image-port 9292 > "$results/archway-$engine.log" 2>&1 &
     pid=$!
   }
   start_archway
-  wait_http http://127.0.0.1:5000/v3 120 || { log "Archway did not start"; cat "$results/archway.log" >&2; exit 1; }
+  wait_http http://127.0.0.1:5000/v3 120 || { log "Archway did not start"; cat "$results/archway-$engine.log" >&2; exit 1; }
   kill -TERM "$pid"; wait "$pid" || true
   # Start-up on an existing data directory, to the first answer on /v3 (the issue's ≤ 1 s target).
   local run startups=()
@@ -62,8 +96,12 @@ run_archway() {
   done
   wait_http http://127.0.0.1:9292/ 60
   sleep 2
-  "$here/measure.sh" http://127.0.0.1:5000 http://127.0.0.1:9292 "$results/archway.tsv" "$pid"
-  printf 'startup_ms\t1\t-\t%s\t-\t-\t-\t-\n' "$(printf '%s\n' "${startups[@]}" | sort -n | sed -n 2p)" >> "$results/archway.tsv"
+  if [ "$engine" = sqlite ]; then
+    "$here/measure.sh" http://127.0.0.1:5000 http://127.0.0.1:9292 "$tsv" "$pid"
+  else
+    SKIP_BIG=1 SKIP_CLI=1 "$here/measure.sh" http://127.0.0.1:5000 http://127.0.0.1:9292 "$tsv" "$pid"
+  fi
+  printf 'startup_ms\t1\t-\t%s\t-\t-\t-\t-\n' "$(printf '%s\n' "${startups[@]}" | sort -n | sed -n 2p)" >> "$tsv"
   kill -TERM "$pid"; wait "$pid" || true
 }
 
@@ -87,8 +125,17 @@ commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
   echo
   echo "## $(date -u +%Y-%m-%d) · commit $commit · $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') × $(nproc) · $(free -g | awk '/Mem:/ { print $2 }') GiB"
   echo
-  echo "Archway: $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'), SQLite, file store. Real: $(dpkg-query -W -f='keystone ${Version}, glance ' keystone 2>/dev/null)$(dpkg-query -W -f='${Version}' glance 2>/dev/null) (4 uwsgi workers, memcached, SQLite). wrk threads ${THREADS:-2}, ${DURATION:-10} s per measurement after ${WARMUP:-3} s warm-up. Load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (anything but an idle machine skews every figure)."
+  echo "Archway: $(dotnet --version 2>/dev/null | sed 's/^/.NET SDK /'), ReadyToRun, file store, databases: ${ENGINES// /, } (SQLite unless the table says otherwise). Real: $(dpkg-query -W -f='keystone ${Version}, glance ' keystone 2>/dev/null)$(dpkg-query -W -f='${Version}' glance 2>/dev/null) (4 uwsgi workers, memcached, SQLite). wrk threads ${THREADS:-2}, ${DURATION:-10} s per measurement after ${WARMUP:-3} s warm-up. Load average before / after: $load_before / $(cut -d' ' -f1-3 /proc/loadavg) (anything but an idle machine skews every figure)."
   echo
-  python3 "$here/compare.py" "$results/archway.tsv" "$results/real.tsv"
+  if [ -f "$results/archway.tsv" ]; then
+    python3 "$here/compare.py" "$results/archway.tsv" "$results/real.tsv"
+  fi
+  for engine in $ENGINES; do
+    [ "$engine" != sqlite ] || continue
+    echo
+    echo "Archway on $engine (the database server's own CPU is not counted in Archway's columns) against the same real run:"
+    echo
+    python3 "$here/compare.py" "$results/archway-$engine.tsv" "$results/real.tsv"
+  done
 } | tee -a "$here/RESULTS.md"
 log "raw results in $results"
