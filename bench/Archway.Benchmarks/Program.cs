@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Archway.Benchmarks.TokenBenchmarks).Assembly).Run(args);
