@@ -50,18 +50,14 @@ internal static class ImageQueries
     /// <summary>Loads the properties, tags and active locations of <paramref name="records"/>, three queries for all.</summary>
     public static async Task<List<GlanceImage>> WithDetailsAsync(this DataConnection db, IReadOnlyList<ImageRecord> records, Caller caller, CancellationToken cancellationToken)
     {
-        // Hand-written SQL with one parameter per id: LINQ's Contains inlines the ids, so each page would be a new
-        // statement for linq2db to translate (a fifth of an image list's CPU time before).
-        var ids = new DataParameter[records.Count];
-        var inList = new System.Text.StringBuilder(records.Count * 5);
-        for (var i = 0; i < records.Count; i++)
-        {
-            ids[i] = new DataParameter("p" + i, records[i].Id, DataType.NVarChar);
-            inList.Append(i == 0 ? "@p" : ",@p").Append(i);
-        }
-        var properties = (await DetailsAsync<ImagePropertyRecord>(db, "image_properties", inList, "", ids, cancellationToken)).ToLookup(p => p.ImageId);
-        var tags = (await DetailsAsync<ImageTagRecord>(db, "image_tags", inList, "", ids, cancellationToken)).ToLookup(t => t.ImageId);
-        var locations = (await DetailsAsync<ImageLocationRecord>(db, "image_locations", inList, $" AND status = '{ImageLocationRecord.Active}'", ids, cancellationToken))
+        // Hand-written SQL: LINQ's Contains made each page a new statement for linq2db to translate, and binding one
+        // parameter per id is quadratic in Microsoft.Data.Sqlite (each name is looked up among all the statement's
+        // parameters: 50 ms of CPU for a page of 1,000 images). So the ids go in as literals when they are plain
+        // UUID text, as Glance's schema makes them; anything else is bound as parameters.
+        var (inList, parameters) = InList(records);
+        var properties = (await DetailsAsync<ImagePropertyRecord>(db, "image_properties", inList, "", parameters, cancellationToken)).ToLookup(p => p.ImageId);
+        var tags = (await DetailsAsync<ImageTagRecord>(db, "image_tags", inList, "", parameters, cancellationToken)).ToLookup(t => t.ImageId);
+        var locations = (await DetailsAsync<ImageLocationRecord>(db, "image_locations", inList, $" AND status = '{ImageLocationRecord.Active}'", parameters, cancellationToken))
             .ToLookup(l => l.ImageId);
         var images = new List<GlanceImage>(records.Count);
         foreach (var record in records)
@@ -78,14 +74,31 @@ internal static class ImageQueries
         return images;
     }
 
-    private static async Task<List<T>> DetailsAsync<T>(DataConnection db, string table, System.Text.StringBuilder inList, string condition, DataParameter[] ids, CancellationToken cancellationToken)
+    private static (string InList, DataParameter[] Parameters) InList(IReadOnlyList<ImageRecord> records)
     {
-        if (ids.Length == 0)
+        var literal = records.All(r => r.Id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'));
+        var inList = new System.Text.StringBuilder(records.Count * 40);
+        var parameters = literal ? [] : new DataParameter[records.Count];
+        for (var i = 0; i < records.Count; i++)
         {
-            return [];
+            inList.Append(i == 0 ? "" : ",");
+            if (literal)
+            {
+                inList.Append('\'').Append(records[i].Id).Append('\'');
+            }
+            else
+            {
+                parameters[i] = new DataParameter("p" + i, records[i].Id, DataType.NVarChar);
+                inList.Append("@p").Append(i);
+            }
         }
-        return await db.QueryToListAsync<T>($"SELECT * FROM {table} WHERE image_id IN ({inList}){condition} ORDER BY id", cancellationToken, ids);
+        return (inList.ToString(), parameters);
     }
+
+    private static async Task<List<T>> DetailsAsync<T>(DataConnection db, string table, string inList, string condition, DataParameter[] parameters, CancellationToken cancellationToken) =>
+        inList.Length == 0
+            ? []
+            : await db.QueryToListAsync<T>($"SELECT * FROM {table} WHERE image_id IN ({inList}){condition} ORDER BY id", cancellationToken, parameters);
 
     /// <summary>Inserts a new image with its properties and tags; false when the id is taken (even by a deleted image).</summary>
     public static async Task<bool> InsertAsync(this DataConnection db, GlanceImage image, CancellationToken cancellationToken)
