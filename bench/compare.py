@@ -30,8 +30,9 @@ def ratio(ours, theirs):
 def main():
     ours, theirs = load(sys.argv[1]), load(sys.argv[2] if len(sys.argv) > 2 else None)
     print("| measurement | conns | Archway | real | Archway/real | Archway p50 / p99 ms | real p50 / p99 ms "
-          "| Archway CPU s per 1k req | real CPU s per 1k req | Archway RSS MiB | real RSS MiB | non-2xx (A / real) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          "| Archway CPU s per 1k req | real CPU s per 1k req | Archway RSS MiB | real RSS MiB | non-2xx (A / real) "
+          "| socket errors (A / real) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for key, row in ours.items():
         other = theirs.get(key, {})
         scenario, conns = key
@@ -50,7 +51,8 @@ def main():
                                  f"{row['p50_ms']} / {row['p99_ms']}", f"{other.get('p50_ms', '—')} / {other.get('p99_ms', '—')}",
                                  row["cpu_s_per_1000"], other.get("cpu_s_per_1000", "—"),
                                  row["rss_mib"], other.get("rss_mib", "—"),
-                                 f"{row['non2xx']} / {other.get('non2xx', '—')}"]) + " |")
+                                 f"{row['non2xx']} / {other.get('non2xx', '—')}",
+                                 f"{row.get('socket_errors') or '-'} / {other.get('socket_errors') or '-'}"]) + " |")
 
 
 if __name__ == "__main__":
