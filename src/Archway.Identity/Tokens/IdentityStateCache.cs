@@ -15,7 +15,11 @@ internal sealed record TokenState(
     ProjectRecord? Project,
     ProjectRecord? ProjectDomain,
     ProjectRecord? Domain,
-    IReadOnlyList<RoleRecord> Roles);
+    IReadOnlyList<RoleRecord> Roles)
+{
+    /// <summary>The role ids the revocation check matches on, taken once when the state is loaded, not per validation.</summary>
+    public string[] RoleIds { get; } = [.. Roles.Select(r => r.Id)];
+}
 
 /// <summary>The enabled services and endpoints every catalog is rendered from.</summary>
 internal sealed record CatalogSource(IReadOnlyList<ServiceRecord> Services, IReadOnlyList<EndpointRecord> Endpoints);

@@ -118,12 +118,7 @@ internal sealed class TokenService(
             return (null, IdentityError.TokenNotFound());
         }
 
-        var roleIds = new string[state.Roles.Count];
-        for (var i = 0; i < roleIds.Length; i++)
-        {
-            roleIds[i] = state.Roles[i].Id;
-        }
-        if (revocations.IsRevoked(payload, state.ProjectDomain?.Id, state.UserDomain.Id, roleIds))
+        if (revocations.IsRevoked(payload, state.ProjectDomain?.Id, state.UserDomain.Id, state.RoleIds))
         {
             return (null, IdentityError.TokenNotFound());
         }
