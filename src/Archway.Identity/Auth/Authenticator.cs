@@ -16,6 +16,7 @@ internal sealed partial class Authenticator(
     IdentityDatabase database,
     PasswordRules passwords,
     TokenService tokens,
+    IdentityStateCache cache,
     KeystoneOptions options)
 {
     private static readonly string[] SupportedMethods = ["password", "token"];
@@ -121,9 +122,7 @@ internal sealed partial class Authenticator(
             {
                 return (null, IdentityError.Validation("domain", "user"));
             }
-            var domain = reference.Domain.Id is not null
-                ? await db.FindDomainAsync(reference.Domain.Id, cancellationToken)
-                : await db.FindDomainByNameAsync(reference.Domain.Name!, cancellationToken);
+            var domain = await cache.FindProjectAsync(ProjectKey.Domain(reference.Domain.Id, reference.Domain.Name), db, cancellationToken);
             if (domain is null || !domain.Enabled)
             {
                 return (null, IdentityError.Unauthorized());
@@ -159,7 +158,7 @@ internal sealed partial class Authenticator(
             return (null, IdentityError.Unauthorized($"The password is expired and needs to be changed for user: {user.Id}."));
         }
         await passwords.ResetFailuresAsync(db, user, cancellationToken);
-        var userDomain = await db.FindDomainAsync(user.DomainId, cancellationToken);
+        var userDomain = await cache.FindProjectAsync(ProjectKey.Domain(user.DomainId, null), db, cancellationToken);
         if (userDomain is null || !userDomain.Enabled)
         {
             return (null, IdentityError.Unauthorized());
@@ -184,9 +183,7 @@ internal sealed partial class Authenticator(
             case ScopeKind.Domain:
                 {
                     var target = scope.Target!;
-                    var domain = target.Id is not null
-                        ? await db.FindDomainAsync(target.Id, cancellationToken)
-                        : await db.FindDomainByNameAsync(target.Name!, cancellationToken);
+                    var domain = await cache.FindProjectAsync(ProjectKey.Domain(target.Id, target.Name), db, cancellationToken);
                     if (domain is null)
                     {
                         return (new ResolvedScope(), IdentityError.Unauthorized($"Could not find domain: {target.Id ?? target.Name}."));
@@ -205,7 +202,7 @@ internal sealed partial class Authenticator(
                     ProjectRecord? project;
                     if (target.Id is not null)
                     {
-                        project = await db.FindProjectAsync(target.Id, cancellationToken);
+                        project = await cache.FindProjectAsync(ProjectKey.Project(target.Id), db, cancellationToken);
                     }
                     else
                     {
@@ -213,9 +210,7 @@ internal sealed partial class Authenticator(
                         {
                             return (new ResolvedScope(), IdentityError.Validation("domain", "project"));
                         }
-                        var domain = target.Domain.Id is not null
-                            ? await db.FindDomainAsync(target.Domain.Id, cancellationToken)
-                            : await db.FindDomainByNameAsync(target.Domain.Name!, cancellationToken);
+                        var domain = await cache.FindProjectAsync(ProjectKey.Domain(target.Domain.Id, target.Domain.Name), db, cancellationToken);
                         if (domain is null)
                         {
                             return (new ResolvedScope(), IdentityError.Unauthorized($"Could not find domain: {target.Domain.Id ?? target.Domain.Name}."));
@@ -224,13 +219,13 @@ internal sealed partial class Authenticator(
                         {
                             return (new ResolvedScope(), IdentityError.Unauthorized());
                         }
-                        project = await db.FindProjectByNameAsync(target.Name!, domain.Id, cancellationToken);
+                        project = await cache.FindProjectAsync(ProjectKey.ProjectNamed(target.Name!, domain.Id), db, cancellationToken);
                     }
                     if (project is null)
                     {
                         return (new ResolvedScope(), IdentityError.Unauthorized($"Could not find project: {target.Id ?? target.Name}."));
                     }
-                    var projectDomain = await db.FindDomainAsync(project.DomainId, cancellationToken);
+                    var projectDomain = await cache.FindProjectAsync(ProjectKey.Domain(project.DomainId, null), db, cancellationToken);
                     if (!project.Enabled || projectDomain is null || !projectDomain.Enabled)
                     {
                         return (new ResolvedScope(), IdentityError.Unauthorized());
@@ -251,12 +246,12 @@ internal sealed partial class Authenticator(
         {
             return new ResolvedScope();
         }
-        var project = await db.FindProjectAsync(user.DefaultProjectId, cancellationToken);
+        var project = await cache.FindProjectAsync(ProjectKey.Project(user.DefaultProjectId), db, cancellationToken);
         if (project is null || !project.Enabled)
         {
             return new ResolvedScope();
         }
-        var domain = await db.FindDomainAsync(project.DomainId, cancellationToken);
+        var domain = await cache.FindProjectAsync(ProjectKey.Domain(project.DomainId, null), db, cancellationToken);
         if (domain is null || !domain.Enabled)
         {
             return new ResolvedScope();

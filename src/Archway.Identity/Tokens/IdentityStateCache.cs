@@ -4,6 +4,7 @@ using Archway.Identity.Catalog;
 using Archway.Identity.Config;
 using Archway.Identity.Resources;
 using Archway.Identity.Users;
+using LinqToDB.Data;
 
 namespace Archway.Identity.Tokens;
 
@@ -27,6 +28,16 @@ internal sealed record CatalogSource(IReadOnlyList<ServiceRecord> Services, IRea
 /// <summary>The key of a token's state: its user and its scope.</summary>
 internal readonly record struct TokenScope(string UserId, string? ProjectId, string? DomainId, bool System);
 
+/// <summary>How a scope names a domain or a project: by id, or by name (a project's within its domain).</summary>
+internal readonly record struct ProjectKey(bool IsDomain, string? Id, string? Name = null, string? DomainId = null)
+{
+    public static ProjectKey Domain(string? id, string? name) => new(IsDomain: true, id, id is null ? name : null);
+
+    public static ProjectKey Project(string id) => new(IsDomain: false, id);
+
+    public static ProjectKey ProjectNamed(string name, string domainId) => new(IsDomain: false, null, name, domainId);
+}
+
 /// <summary>
 /// Keeps what token validation and catalogs read from the database, so that the hot path (GET /v3/auth/tokens, the
 /// in-process validator of the Image service) costs no query. Correctness comes from invalidation, not from expiry:
@@ -42,6 +53,7 @@ internal sealed class IdentityStateCache(KeystoneOptions options, TimeProvider t
     private const int MaxEntries = 100_000;
 
     private readonly ConcurrentDictionary<TokenScope, Entry<TokenState>> _tokenStates = new();
+    private readonly ConcurrentDictionary<ProjectKey, Entry<ProjectRecord>> _projects = new();
     private Entry<CatalogSource>? _catalog;
     private long _generation;
 
@@ -52,7 +64,33 @@ internal sealed class IdentityStateCache(KeystoneOptions options, TimeProvider t
     {
         Interlocked.Increment(ref _generation);
         _tokenStates.Clear();
+        _projects.Clear();
         Volatile.Write(ref _catalog, null);
+    }
+
+    /// <summary>
+    /// The domain or project a scope names, for token issue's scope resolution (which rescoping repeats for every
+    /// token). Only what exists is kept: a name not found is looked up again next time.
+    /// </summary>
+    public async Task<ProjectRecord?> FindProjectAsync(ProjectKey key, DataConnection db, CancellationToken cancellationToken)
+    {
+        if (Enabled && _projects.TryGetValue(key, out var entry) && IsFresh(entry))
+        {
+            return entry.Value;
+        }
+        var generation = Generation;
+        var found = key switch
+        {
+            { IsDomain: true, Id: { } id } => await db.FindDomainAsync(id, cancellationToken),
+            { IsDomain: true } => await db.FindDomainByNameAsync(key.Name!, cancellationToken),
+            { Id: { } id } => await db.FindProjectAsync(id, cancellationToken),
+            _ => await db.FindProjectByNameAsync(key.Name!, key.DomainId!, cancellationToken),
+        };
+        if (found is not null)
+        {
+            Store(_projects, key, found, generation);
+        }
+        return found;
     }
 
     /// <summary>The cached state of this scope, or null when there is none still fresh.</summary>
@@ -66,22 +104,26 @@ internal sealed class IdentityStateCache(KeystoneOptions options, TimeProvider t
     /// <summary>The generation a load starts at; pass it to Store so that a load racing a write is not kept.</summary>
     public long Generation => Volatile.Read(ref _generation);
 
-    public void StoreTokenState(TokenScope scope, TokenState state, long loadedAtGeneration)
+    public void StoreTokenState(TokenScope scope, TokenState state, long loadedAtGeneration) =>
+        Store(_tokenStates, scope, state, loadedAtGeneration);
+
+    private void Store<TKey, TValue>(ConcurrentDictionary<TKey, Entry<TValue>> entries, TKey key, TValue value, long loadedAtGeneration)
+        where TKey : notnull
     {
         if (!Enabled)
         {
             return;
         }
-        if (_tokenStates.Count >= MaxEntries)
+        if (entries.Count >= MaxEntries)
         {
-            _tokenStates.Clear();
+            entries.Clear();
         }
-        var entry = new Entry<TokenState>(state, loadedAtGeneration, time.GetTimestamp());
-        _tokenStates[scope] = entry;
+        var entry = new Entry<TValue>(value, loadedAtGeneration, time.GetTimestamp());
+        entries[key] = entry;
         // A write may have invalidated between the load and the store: then drop what was just stored.
         if (Generation != loadedAtGeneration)
         {
-            _tokenStates.TryRemove(KeyValuePair.Create(scope, entry));
+            entries.TryRemove(KeyValuePair.Create(key, entry));
         }
     }
 

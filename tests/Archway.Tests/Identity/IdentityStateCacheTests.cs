@@ -19,15 +19,10 @@ public sealed class IdentityStateCacheTests(IdentityServerFixture fixture) : ICl
 
     private static async Task<(string UserId, string ProjectId, string Token)> MemberAsync(IdentityServer server, string admin)
     {
-        var name = Unique("u");
-        var userId = (await server.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/v3/users", admin,
-            JsonSerializer.Serialize(new { user = new { name, password = "Passw0rd!" } }))).GetProperty("user").GetProperty("id").GetString()!;
-        var projectName = Unique("p");
-        var projectId = (await server.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/v3/projects", admin,
-            JsonSerializer.Serialize(new { project = new { name = projectName } }))).GetProperty("project").GetProperty("id").GetString()!;
-        var reader = (await server.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/v3/roles?name=reader", admin)).GetProperty("roles")[0].GetProperty("id").GetString();
-        await server.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Put, $"/v3/projects/{projectId}/users/{userId}/roles/{reader}", admin);
-        return (userId, projectId, await server.TokenAsync(name, "Passw0rd!", projectName));
+        var (name, projectName, projectId) = await NamedMemberAsync(server, admin);
+        var token = await server.TokenAsync(name, "Passw0rd!", projectName);
+        var userId = (await server.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, $"/v3/users?name={name}", admin)).GetProperty("users")[0].GetProperty("id").GetString()!;
+        return (userId, projectId, token);
     }
 
     private static async Task<JsonElement> ValidTokenAsync(IdentityServer server, string admin, string token)
@@ -89,6 +84,66 @@ public sealed class IdentityStateCacheTests(IdentityServerFixture fixture) : ICl
         await _server.ExpectAsync(HttpStatusCode.OK, HttpMethod.Patch, $"/v3/endpoints/{endpointId}", admin, """{"endpoint": {"enabled": false}}""");
         var disabled = await _server.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/v3/auth/catalog", admin);
         Assert.Contains(disabled.GetProperty("catalog").EnumerateArray(), s => s.GetProperty("type").GetString() == type && s.GetProperty("endpoints").GetArrayLength() == 0);
+    }
+
+    /// <summary>Rescoping resolves the project and domain names through the cache: each API write shows in the next one.</summary>
+    [Fact]
+    public async Task A_renamed_or_disabled_project_shows_in_the_next_rescope()
+    {
+        var admin = await _server.AdminTokenAsync();
+        var (name, projectName, projectId) = await NamedMemberAsync(_server, admin);
+        var unscoped = await _server.TokenAsync(name, "Passw0rd!", null);
+        Assert.Equal(HttpStatusCode.Created, await RescopeAsync(_server, unscoped, projectName));
+
+        var renamed = Unique("p");
+        await _server.ExpectAsync(HttpStatusCode.OK, HttpMethod.Patch, $"/v3/projects/{projectId}", admin, JsonSerializer.Serialize(new { project = new { name = renamed } }));
+        Assert.Equal(HttpStatusCode.Unauthorized, await RescopeAsync(_server, unscoped, projectName));
+        Assert.Equal(HttpStatusCode.Created, await RescopeAsync(_server, unscoped, renamed));
+
+        await _server.ExpectAsync(HttpStatusCode.OK, HttpMethod.Patch, $"/v3/projects/{projectId}", admin, """{"project": {"enabled": false}}""");
+        Assert.Equal(HttpStatusCode.Unauthorized, await RescopeAsync(_server, unscoped, renamed));
+    }
+
+    /// <summary>The name lookups are really cached: a rename that bypasses the API is not seen within cache_time.</summary>
+    [Fact]
+    public async Task A_rename_bypassing_the_api_is_not_seen_by_the_next_rescope()
+    {
+        var admin = await _server.AdminTokenAsync();
+        var (name, projectName, projectId) = await NamedMemberAsync(_server, admin);
+        var unscoped = await _server.TokenAsync(name, "Passw0rd!", null);
+        Assert.Equal(HttpStatusCode.Created, await RescopeAsync(_server, unscoped, projectName));
+
+        await RenameProjectInDatabaseAsync(_server, projectId, Unique("bypass"));
+
+        Assert.Equal(HttpStatusCode.Created, await RescopeAsync(_server, unscoped, projectName));
+    }
+
+    private static async Task<(string Name, string ProjectName, string ProjectId)> NamedMemberAsync(IdentityServer server, string admin)
+    {
+        var name = Unique("u");
+        var userId = (await server.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/v3/users", admin,
+            JsonSerializer.Serialize(new { user = new { name, password = "Passw0rd!" } }))).GetProperty("user").GetProperty("id").GetString()!;
+        var projectName = Unique("p");
+        var projectId = (await server.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/v3/projects", admin,
+            JsonSerializer.Serialize(new { project = new { name = projectName } }))).GetProperty("project").GetProperty("id").GetString()!;
+        var reader = (await server.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/v3/roles?name=reader", admin)).GetProperty("roles")[0].GetProperty("id").GetString();
+        await server.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Put, $"/v3/projects/{projectId}/users/{userId}/roles/{reader}", admin);
+        return (name, projectName, projectId);
+    }
+
+    /// <summary>POST /v3/auth/tokens with the token method, scoped to a project by name in the Default domain.</summary>
+    private static async Task<HttpStatusCode> RescopeAsync(IdentityServer server, string token, string projectName)
+    {
+        var body = JsonSerializer.Serialize(new
+        {
+            auth = new
+            {
+                identity = new { methods = new[] { "token" }, token = new { id = token } },
+                scope = new { project = new { name = projectName, domain = new { name = "Default" } } },
+            },
+        });
+        using var response = await server.SendAsync(HttpMethod.Post, "/v3/auth/tokens", token, body);
+        return response.StatusCode;
     }
 
     /// <summary>A write by another process (here straight into the database) shows once [token] cache_time has passed.</summary>
