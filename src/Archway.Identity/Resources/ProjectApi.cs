@@ -147,7 +147,7 @@ internal static class ProjectApi
         return (null, branch.Count);
     }
 
-    private static async Task<IResult> List(HttpContext context, ApiAccess access, IdentityDatabase database, KeystoneOptions options)
+    private static async Task<IResult> List(HttpContext context, ApiAccess access, IdentityDatabase database, IdentityStateCache cache, KeystoneOptions options)
     {
         var domainFilter = context.Request.Query["domain_id"].FirstOrDefault();
         var (caller, callerError) = await access.AuthenticateAsync(context);
@@ -160,14 +160,11 @@ internal static class ProjectApi
             return denied;
         }
         await using var db = database.Open();
-        var projects = await db.GetTable<ProjectRecord>().Where(p => !p.IsDomain).OrderBy(p => p.Name).ToListAsync(context.RequestAborted);
-        if (caller.Domain is { } scope)
-        {
-            // A domain-scoped token lists only its own domain's projects, whatever the query asks (as Keystone filters).
-            projects.RemoveAll(x => x.DomainId != scope.Id);
-        }
+        var projects = await cache.AllProjectsAsync(db, context.RequestAborted);
         var query = context.Request.Query;
-        var tagged = projects.FindAll(p => ProjectTags.Matches(ProjectTags.Parse(p.Tags), query));
+        // A domain-scoped token lists only its own domain's projects, whatever the query asks (as Keystone filters).
+        var scopeDomainId = caller.Domain?.Id;
+        var tagged = projects.Where(p => (scopeDomainId is null || p.DomainId == scopeDomainId) && ProjectTags.Matches(ProjectTags.Parse(p.Tags), query)).ToList();
         var (items, truncated) = ListQuery<ProjectRecord>.From(query, Filters).Apply(tagged, options.ListLimit);
         var baseUrl = IdentityUrls.BaseUrl(context);
         return CollectionJson.Result(context, "projects", items, truncated, (w, p) => ProjectJson.Write(w, p, baseUrl));

@@ -4,6 +4,8 @@ using Archway.Identity.Catalog;
 using Archway.Identity.Config;
 using Archway.Identity.Resources;
 using Archway.Identity.Users;
+using LinqToDB;
+using LinqToDB.Async;
 using LinqToDB.Data;
 
 namespace Archway.Identity.Tokens;
@@ -55,6 +57,7 @@ internal sealed class IdentityStateCache(KeystoneOptions options, TimeProvider t
     private readonly ConcurrentDictionary<TokenScope, Entry<TokenState>> _tokenStates = new();
     private readonly ConcurrentDictionary<ProjectKey, Entry<ProjectRecord>> _projects = new();
     private Entry<CatalogSource>? _catalog;
+    private Entry<List<ProjectRecord>>? _allProjects;
     private long _generation;
 
     public bool Enabled => options.TokenCaching;
@@ -66,6 +69,26 @@ internal sealed class IdentityStateCache(KeystoneOptions options, TimeProvider t
         _tokenStates.Clear();
         _projects.Clear();
         Volatile.Write(ref _catalog, null);
+        Volatile.Write(ref _allProjects, null);
+    }
+
+    /// <summary>
+    /// Every project (domains excluded), ordered by name: GET /v3/projects filters and pages this in memory, as it
+    /// did the same rows read per request. Callers must not change the list.
+    /// </summary>
+    public async Task<IReadOnlyList<ProjectRecord>> AllProjectsAsync(DataConnection db, CancellationToken cancellationToken)
+    {
+        if (Enabled && Volatile.Read(ref _allProjects) is { } entry && IsFresh(entry))
+        {
+            return entry.Value;
+        }
+        var generation = Generation;
+        var projects = await db.GetTable<ProjectRecord>().Where(p => !p.IsDomain).OrderBy(p => p.Name).ToListAsync(cancellationToken);
+        if (Enabled && Generation == generation)
+        {
+            Volatile.Write(ref _allProjects, new Entry<List<ProjectRecord>>(projects, generation, time.GetTimestamp()));
+        }
+        return projects;
     }
 
     /// <summary>

@@ -118,6 +118,37 @@ public sealed class IdentityStateCacheTests(IdentityServerFixture fixture) : ICl
         Assert.Equal(HttpStatusCode.Created, await RescopeAsync(_server, unscoped, projectName));
     }
 
+    /// <summary>GET /v3/projects is served from the cache: API writes show in the next list, a bypassing write does not.</summary>
+    [Fact]
+    public async Task Project_list_shows_api_writes_at_once_and_only_those()
+    {
+        var admin = await _server.AdminTokenAsync();
+        async Task<string[]> NamesAsync() =>
+            [.. (await _server.ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, "/v3/projects", admin)).GetProperty("projects").EnumerateArray()
+                .Select(p => p.GetProperty("name").GetString()!)];
+        await NamesAsync();
+        var name = Unique("p");
+        var projectId = (await _server.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/v3/projects", admin,
+            JsonSerializer.Serialize(new { project = new { name } }))).GetProperty("project").GetProperty("id").GetString()!;
+        Assert.Contains(name, await NamesAsync());
+
+        var renamed = Unique("p");
+        await _server.ExpectAsync(HttpStatusCode.OK, HttpMethod.Patch, $"/v3/projects/{projectId}", admin, JsonSerializer.Serialize(new { project = new { name = renamed } }));
+        var afterRename = await NamesAsync();
+        Assert.Contains(renamed, afterRename);
+        Assert.DoesNotContain(name, afterRename);
+
+        var bypass = Unique("bypass");
+        await RenameProjectInDatabaseAsync(_server, projectId, bypass);
+        Assert.DoesNotContain(bypass, await NamesAsync());
+
+        await _server.ExpectAsync(HttpStatusCode.OK, HttpMethod.Patch, $"/v3/projects/{projectId}", admin, """{"project": {"enabled": false}}""");
+        await _server.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"/v3/projects/{projectId}", admin);
+        var afterDelete = await NamesAsync();
+        Assert.DoesNotContain(bypass, afterDelete);
+        Assert.DoesNotContain(renamed, afterDelete);
+    }
+
     private static async Task<(string Name, string ProjectName, string ProjectId)> NamedMemberAsync(IdentityServer server, string admin)
     {
         var name = Unique("u");
