@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using FluentMigrator.Runner;
 using FluentMigrator.Runner.Generators.MySql;
 using FluentMigrator.Runner.VersionTableInfo;
@@ -88,22 +89,35 @@ public sealed class Database
         connection.Execute("PRAGMA journal_mode=WAL");
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddSQLite(IMigrationRunnerBuilder runner) => runner.AddSQLite();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddMySql(IMigrationRunnerBuilder runner)
+    {
+        runner.AddMySql5();
+        runner.Services.AddScoped<MySql5Generator, ArchwayMySqlGenerator>();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddPostgres(IMigrationRunnerBuilder runner) => runner.AddPostgres();
+
     private ServiceProvider MigrationServices() =>
         new ServiceCollection()
             .AddFluentMigratorCore()
             .ConfigureRunner(runner =>
             {
+                // One method per engine, so that only the engine in use has its FluentMigrator runner loaded.
                 switch (Url.Engine)
                 {
                     case DatabaseEngine.Sqlite:
-                        runner.AddSQLite();
+                        AddSQLite(runner);
                         break;
                     case DatabaseEngine.MySql:
-                        runner.AddMySql5();
-                        runner.Services.AddScoped<MySql5Generator, ArchwayMySqlGenerator>();
+                        AddMySql(runner);
                         break;
                     case DatabaseEngine.PostgreSql:
-                        runner.AddPostgres();
+                        AddPostgres(runner);
                         break;
                 }
                 runner.WithGlobalConnectionString(Url.ConnectionString).ScanIn(_migrations).For.Migrations();

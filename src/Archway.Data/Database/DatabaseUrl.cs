@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Archway.Data.Configuration;
 using Microsoft.Data.Sqlite;
@@ -88,34 +89,35 @@ public sealed partial record DatabaseUrl(DatabaseEngine Engine, string Connectio
     /// connections, a caller waits pool_timeout seconds for one, and connections older than connection_recycle_time
     /// are replaced. SQLite files have no server connections to size.
     /// </summary>
-    public DatabaseUrl WithPool(DatabasePool pool)
+    public DatabaseUrl WithPool(DatabasePool pool) => Engine switch
     {
-        switch (Engine)
+        // Each engine's builder is in a method of its own, so that a SQLite process never loads the other drivers.
+        DatabaseEngine.MySql => this with { ConnectionString = MySqlPooled(ConnectionString, pool) },
+        DatabaseEngine.PostgreSql => this with { ConnectionString = PostgreSqlPooled(ConnectionString, pool) },
+        _ => this,
+    };
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string MySqlPooled(string connectionString, DatabasePool pool) =>
+        new MySqlConnectionStringBuilder(connectionString)
         {
-            case DatabaseEngine.MySql:
-                var mysql = new MySqlConnectionStringBuilder(ConnectionString)
-                {
-                    Pooling = true,
-                    MaximumPoolSize = (uint)(pool.MaxPoolSize + pool.MaxOverflow),
-                    // MySqlConnector waits this long both for a new server connection and for a free pooled one.
-                    ConnectionTimeout = (uint)pool.PoolTimeoutSeconds,
-                    ConnectionLifeTime = (uint)pool.ConnectionRecycleSeconds,
-                };
-                return this with { ConnectionString = mysql.ConnectionString };
-            case DatabaseEngine.PostgreSql:
-                var postgres = new NpgsqlConnectionStringBuilder(ConnectionString)
-                {
-                    Pooling = true,
-                    MaxPoolSize = pool.MaxPoolSize + pool.MaxOverflow,
-                    // Npgsql's Timeout bounds both opening a connection and waiting for a pooled one.
-                    Timeout = pool.PoolTimeoutSeconds,
-                    ConnectionLifetime = pool.ConnectionRecycleSeconds,
-                };
-                return this with { ConnectionString = postgres.ConnectionString };
-            default:
-                return this;
-        }
-    }
+            Pooling = true,
+            MaximumPoolSize = (uint)(pool.MaxPoolSize + pool.MaxOverflow),
+            // MySqlConnector waits this long both for a new server connection and for a free pooled one.
+            ConnectionTimeout = (uint)pool.PoolTimeoutSeconds,
+            ConnectionLifeTime = (uint)pool.ConnectionRecycleSeconds,
+        }.ConnectionString;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string PostgreSqlPooled(string connectionString, DatabasePool pool) =>
+        new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Pooling = true,
+            MaxPoolSize = pool.MaxPoolSize + pool.MaxOverflow,
+            // Npgsql's Timeout bounds both opening a connection and waiting for a pooled one.
+            Timeout = pool.PoolTimeoutSeconds,
+            ConnectionLifetime = pool.ConnectionRecycleSeconds,
+        }.ConnectionString;
 
     // SQLAlchemy's own URL pattern: [user[:password]@][host|[ipv6]][:port][/database][?query].
     [GeneratedRegex(@"^(?:(?<user>[^:/]*)(?::(?<password>[^@]*))?@)?(?:(?:\[(?<ipv6>[^/\?]+)\]|(?<host>[^/:\?]+))?(?::(?<port>[^/\?]*))?)?(?:/(?<database>[^\?]*))?(?:\?(?<query>.*))?$")]
