@@ -4,6 +4,7 @@ using Archway.Identity.Tokens;
 using Archway.Image;
 using Archway.Image.Http;
 using Archway.KeystoneAuth;
+using Microsoft.AspNetCore.Connections;
 
 namespace Archway.Hosting;
 
@@ -50,6 +51,7 @@ internal static class ImageHost
                 kestrel.ListenAnyIP(port);
             }
         });
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPool.Factory>();
         builder.Services.AddImageService(settings.Options);
         var authtoken = KeystoneAuthOptions.FromSection(settings.Options.KeystoneAuthtoken) with { DelayAuthDecision = true };
         if (identity is { } local)
