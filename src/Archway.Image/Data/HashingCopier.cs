@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Archway.Image.Stores;
 
@@ -17,7 +17,7 @@ internal enum UploadLimit
 }
 
 /// <summary>
-/// The upload hot path: the request body goes to the store in 1 MiB chunks from two pooled buffers, so that the
+/// The upload hot path: the request body goes to the store in 1 MiB chunks from two pooled, aligned buffers, so that the
 /// next chunk is read while the previous one is written and hashed; md5 (Glance's checksum) and the
 /// os_hash_algo digest run side by side on each chunk. Nothing buffers the whole body, and the limits are checked
 /// as bytes arrive.
@@ -31,7 +31,7 @@ internal static class HashingCopier
     {
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         using var hash = IncrementalHash.CreateHash(HashName(hashAlgorithm));
-        byte[][] buffers = [ArrayPool<byte>.Shared.Rent(ChunkSize), ArrayPool<byte>.Shared.Rent(ChunkSize)];
+        Memory<byte>[] buffers = [ChunkBuffers.Rent(), ChunkBuffers.Rent()];
         var pending = Task.CompletedTask;
         var current = 0;
         long total = 0;
@@ -42,7 +42,7 @@ internal static class HashingCopier
                 int read;
                 try
                 {
-                    read = await body.ReadAtLeastAsync(buffers[current].AsMemory(0, ChunkSize), ChunkSize, throwOnEndOfStream: false, cancellationToken);
+                    read = await body.ReadAtLeastAsync(buffers[current], ChunkSize, throwOnEndOfStream: false, cancellationToken);
                 }
                 catch (Exception e) when (e is IOException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException)
                 {
@@ -64,7 +64,7 @@ internal static class HashingCopier
                 {
                     return new CopyResult(total, null, null, null, UploadLimit.SizeCap);
                 }
-                var chunk = buffers[current].AsMemory(0, read);
+                var chunk = buffers[current][..read];
                 inspector.Inspect(chunk.Span);
                 pending = ProcessAsync(chunk, writer, md5, hash, cancellationToken);
                 current ^= 1;
@@ -81,8 +81,8 @@ internal static class HashingCopier
             {
                 // Its failure is reported by the await in the loop, or superseded by the read's.
             }
-            ArrayPool<byte>.Shared.Return(buffers[0]);
-            ArrayPool<byte>.Shared.Return(buffers[1]);
+            ChunkBuffers.Return(buffers[0]);
+            ChunkBuffers.Return(buffers[1]);
         }
         return new CopyResult(total, Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(hash.GetHashAndReset()),
             inspector.VirtualSize(total), null);
@@ -104,6 +104,26 @@ internal static class HashingCopier
         "sha384" => HashAlgorithmName.SHA384,
         _ => HashAlgorithmName.SHA512,
     };
+}
+
+/// <summary>
+/// The upload's 1 MiB chunk buffers: pinned and aligned for the file store's direct writes, and kept for the next
+/// upload (up to eight, 8 MiB; more concurrent uploads allocate and leave theirs to the collector).
+/// </summary>
+internal static class ChunkBuffers
+{
+    private const int MaxRetained = 8;
+    private static readonly ConcurrentBag<Memory<byte>> Free = [];
+
+    public static Memory<byte> Rent() => Free.TryTake(out var buffer) ? buffer : DirectIo.AllocateAligned(HashingCopier.ChunkSize);
+
+    public static void Return(Memory<byte> buffer)
+    {
+        if (Free.Count < MaxRetained)
+        {
+            Free.Add(buffer);
+        }
+    }
 }
 
 /// <summary>The request body could not be read to its end: the client disconnected or sent less than it announced.</summary>

@@ -41,7 +41,7 @@ internal sealed class FileStore : IImageStore
         {
             File.SetUnixFileMode(handle, mode);
         }
-        return new FileWriter(path, handle);
+        return new FileWriter(path, handle, DirectIo.TryEnable(handle));
     }
 
     public Task<Stream?> OpenReadAsync(Uri location, long offset, long? length, CancellationToken cancellationToken)
@@ -94,17 +94,41 @@ internal sealed class FileStore : IImageStore
         return Path.GetDirectoryName(path) == _directory ? path : null;
     }
 
-    private sealed class FileWriter(string path, SafeFileHandle handle) : ImageWriter
+    private sealed class FileWriter(string path, SafeFileHandle handle, bool direct) : ImageWriter
     {
         private long _offset;
         private bool _done;
+        private bool _direct = direct;
 
         public override string Location => "file://" + path;
 
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
-            await RandomAccess.WriteAsync(handle, data, _offset, cancellationToken);
+            if (_direct && !DirectIo.IsAligned(data, _offset))
+            {
+                // The last chunk of an upload, or a caller's unaligned buffer: from here on through the page cache.
+                UseBufferedWrites();
+            }
+            try
+            {
+                await RandomAccess.WriteAsync(handle, data, _offset, cancellationToken);
+            }
+            catch (IOException) when (_direct)
+            {
+                // A file system that took the flag but refuses direct writes (EINVAL): write as everyone else does.
+                UseBufferedWrites();
+                await RandomAccess.WriteAsync(handle, data, _offset, cancellationToken);
+            }
             _offset += data.Length;
+        }
+
+        private void UseBufferedWrites()
+        {
+            _direct = false;
+            if (!DirectIo.Disable(handle))
+            {
+                throw new IOException($"Could not switch {path} from direct to buffered writes.");
+            }
         }
 
         public override Task CommitAsync(CancellationToken cancellationToken)
