@@ -88,6 +88,7 @@ function done(summary, latency, requests)
   for _, thread in ipairs(threads) do
     for name in pairs(totals) do totals[name] = totals[name] + thread:get(name) end
   end
-  io.write(string.format("REVOKE issued %d revoked %d failed %d in %.1f s\n",
-    totals.issued, totals.revoked, totals.failed, summary.duration / 1e6))
+  local e = summary.errors
+  io.write(string.format("REVOKE issued %d revoked %d failed %d in %.1f s, socket errors %d\n",
+    totals.issued, totals.revoked, totals.failed, summary.duration / 1e6, e.connect + e.read + e.write + e.timeout))
 end
