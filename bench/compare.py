@@ -37,7 +37,7 @@ def main():
         other = theirs.get(key, {})
         scenario, conns = key
         if row["rps"] != "-":
-            unit = "MiB/s" if scenario.startswith(("upload", "download", "plain_copy")) else "req/s"
+            unit = "MiB/s" if scenario.startswith(("upload", "download", "plain_copy", "hash_", "nginx_")) else "req/s"
             a, r = number(row["rps"]), number(other.get("rps"))
             cells = [f"{row['rps']} {unit}", f"{other.get('rps', '—')} {unit}" if other else "—", ratio(a, r)]
         elif row["p50_ms"] != "-":

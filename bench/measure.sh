@@ -12,7 +12,12 @@
 # Credentials from the environment: OS_USERNAME OS_PASSWORD OS_PROJECT_NAME (domain Default) and
 # DEMO_USERNAME DEMO_PASSWORD DEMO_PROJECT_NAME (created with role DEMO_ROLE when missing, as the guide does).
 # Tunables: CONNS="8 32" THREADS=2 DURATION=10 WARMUP=3 (seconds, every wrk run bounded by timeout)
-#           BIG_MB=1024 BIG_RUNS=2 CLI_RUNS=3 SKIP_IMAGE=1 SKIP_BIG=1 SKIP_CLI=1
+#           BIG_MB=1024 BIG_RUNS=2 CLI_RUNS=3 SKIP_IMAGE=1 SKIP_BIG=1 SKIP_CLI=1 SKIP_REVOCATIONS=1
+#           REVOCATIONS=10000 REVOKE_SECONDS=300 (revocation events created before token_validate is measured again)
+#           BENCH_STATE=/var/tmp/archway-bench (where the big file is kept between runs)
+# Yardsticks beside the big upload and download, when set (run.sh sets them):
+#   HASH_BENCH="dotnet .../Archway.Benchmarks.dll": md5+sha512 over the big file in one .NET process
+#   NGINX_FILE_DIR=DIR: the server's image store (DIR/<image id>); nginx serves the file just downloaded from there
 set -euo pipefail
 export LC_ALL=C.UTF-8
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,8 +37,10 @@ CLI_RUNS=${CLI_RUNS:-3}
 export DEMO_USERNAME=${DEMO_USERNAME:-myuser} DEMO_PASSWORD=${DEMO_PASSWORD:-DEMO_PASS}
 export DEMO_PROJECT_NAME=${DEMO_PROJECT_NAME:-myproject}
 DEMO_ROLE=${DEMO_ROLE:-myrole}
+BENCH_STATE=${BENCH_STATE:-/var/tmp/archway-bench}
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+nginx_pid=
+trap '[ -z "$nginx_pid" ] || kill "$nginx_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 log() { echo "[measure $(date -u +%H:%M:%S)] $*" >&2; }
 cpu() { "$here/proctree.py" cpu "$pids"; }
@@ -112,14 +119,101 @@ if [ "${SKIP_IMAGE:-0}" != 1 ]; then
   done
 fi
 
+# big_row SCENARIO MIB "CURL_STATS" CPU0 CPU1 RSS: one row of a big transfer (rps holds MiB/s, p50_ms the wall time)
+big_row() {
+  local code seconds
+  read -r code seconds <<<"$3"
+  printf '%s\t1\t%s\t%s\t-\t%s\t%s\t%s\n' "$1" "$(awk -v m="$2" -v s="$seconds" 'BEGIN { printf "%.1f", m / s }')" \
+    "$(awk -v s="$seconds" 'BEGIN { printf "%.0f", s * 1000 }')" "$([ "${code:0:1}" = 2 ] && echo 0 || echo "1 ($code)")" \
+    "$(awk -v a="$4" -v b="$5" 'BEGIN { printf "%.2f", b - a }')" "$6" | tee -a "$out" >&2
+}
+# download: the same curl command line for the image service and for nginx
+download() { curl -s -m 600 -o /dev/null -w '%{http_code} %{time_total}' -H "X-Auth-Token: $ADMIN_TOKEN" "$1"; }
+
+# nginx_download ID: the download yardstick the issue names: nginx (Debian package) serving the very file the image
+# service stored, to the same client with the same command line. A private nginx (own prefix, pid and logs in $work,
+# sendfile, no gzip, one worker as the current user) on a free loopback port, stopped afterwards.
+nginx_download() {
+  local id=$1 dir=$work/nginx nginx port user_line='' deadline stats cpu0 cpu1 rss_pid
+  if [ ! -x /usr/sbin/nginx ] && [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq nginx >/dev/null 2>&1 || true
+  fi
+  nginx=$(PATH=$PATH:/usr/sbin command -v nginx || true)
+  [ -n "$nginx" ] || { log "nginx is missing (apt-get install nginx); no nginx yardstick"; return; }
+  mkdir -p "$dir"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  [ "$(id -u)" != 0 ] || user_line="user root root;"
+  cat > "$dir/nginx.conf" <<CONF
+$user_line
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  gzip off;
+  client_body_temp_path $dir/client_body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:$port;
+    root $NGINX_FILE_DIR;
+  }
+}
+CONF
+  "$nginx" -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" &
+  nginx_pid=$!
+  deadline=$(($(date +%s) + 10))
+  until curl -s -o /dev/null -m 1 "http://127.0.0.1:$port/"; do
+    if [ "$(date +%s)" -ge "$deadline" ] || ! kill -0 "$nginx_pid" 2>/dev/null; then
+      log "nginx did not start: $(tail -3 "$dir/error.log" 2>/dev/null)"
+      kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" || true; nginx_pid=
+      return
+    fi
+    sleep 0.05
+  done
+  cat "$NGINX_FILE_DIR/$id" > /dev/null
+  cpu0=$("$here/proctree.py" cpu "$nginx_pid")
+  "$here/proctree.py" maxrss "$nginx_pid" 5 > "$work/rss" &
+  rss_pid=$!
+  stats=$(download "http://127.0.0.1:$port/$id")
+  wait "$rss_pid"
+  cpu1=$("$here/proctree.py" cpu "$nginx_pid")
+  big_row "nginx_download_${BIG_MB}mib" "$BIG_MB" "$stats" "$cpu0" "$cpu1" "$(cat "$work/rss")"
+  # The download target: 90% of nginx.
+  printf 'download_target_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" \
+    "$(awk -v m="$BIG_MB" -v s="${stats#* }" 'BEGIN { if (s > 0) printf "%.1f", 0.9 * m / s; else print "-" }')" | tee -a "$out" >&2
+  kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" || true; nginx_pid=
+}
+
 if [ "${SKIP_BIG:-0}" != 1 ]; then
-  big=/var/tmp/archway-bench/big-${BIG_MB}m.img
+  big=$BENCH_STATE/big-${BIG_MB}m.img
   mkdir -p "$(dirname "$big")"
   [ "$(stat -c %s "$big" 2>/dev/null || echo 0)" = $((BIG_MB * 1048576)) ] || head -c $((BIG_MB * 1048576)) /dev/urandom > "$big"
   cat "$big" > /dev/null
-  # The yardstick the issue names: a plain copy of the same file to the same disk, in the same run.
+  # The yardsticks the issue names for uploads: a plain copy of the same file to the same disk, and md5+sha512 over
+  # the same bytes in one .NET process, in the same run; the target is 80% of the slower.
   start=$(date +%s.%N); cp "$big" "$big.copy"; sync "$big.copy"; end=$(date +%s.%N); rm -f "$big.copy"
-  printf 'plain_copy_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" "$(awk -v s="$start" -v e="$end" -v m="$BIG_MB" 'BEGIN { printf "%.1f", m / (e - s) }')" | tee -a "$out" >&2
+  copy_mibs=$(awk -v s="$start" -v e="$end" -v m="$BIG_MB" 'BEGIN { printf "%.1f", m / (e - s) }')
+  printf 'plain_copy_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" "$copy_mibs" | tee -a "$out" >&2
+  if [ -n "${HASH_BENCH:-}" ]; then
+    cat "$big" > /dev/null
+    # shellcheck disable=SC2086 # HASH_BENCH is a command line
+    hash_mibs=$(timeout 300 $HASH_BENCH --hash-file "$big" 2>/dev/null || true)
+    if [ -n "$hash_mibs" ]; then
+      printf 'hash_md5_sha512_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" "$hash_mibs" | tee -a "$out" >&2
+      printf 'upload_target_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" \
+        "$(awk -v c="$copy_mibs" -v h="$hash_mibs" 'BEGIN { printf "%.1f", 0.8 * (c < h ? c : h) }')" | tee -a "$out" >&2
+    else
+      log "the md5+sha512 yardstick ($HASH_BENCH) gave no result"
+    fi
+  fi
   for run in $(seq 1 "$BIG_RUNS"); do
     id=$(api POST "$image/v2/images" "{\"name\":\"bench-big-$run\",\"disk_format\":\"qcow2\",\"container_format\":\"bare\"}" | jq -r .id)
     for op in upload download; do
@@ -129,15 +223,15 @@ if [ "${SKIP_BIG:-0}" != 1 ]; then
         stats=$(curl -s -m 600 -o /dev/null -w '%{http_code} %{time_total}' -X PUT -H "X-Auth-Token: $ADMIN_TOKEN" \
           -H 'Content-Type: application/octet-stream' -H 'Expect:' -T "$big" "$image/v2/images/$id/file")
       else
-        stats=$(curl -s -m 600 -o /dev/null -w '%{http_code} %{time_total}' -H "X-Auth-Token: $ADMIN_TOKEN" "$image/v2/images/$id/file")
+        stats=$(download "$image/v2/images/$id/file")
       fi
       wait
       cpu1=$(cpu)
-      read -r code seconds <<<"$stats"
-      printf '%s_%smib\t1\t%s\t%s\t-\t%s\t%s\t%s\n' "$op" "$BIG_MB" "$(awk -v m="$BIG_MB" -v s="$seconds" 'BEGIN { printf "%.1f", m / s }')" \
-        "$(awk -v s="$seconds" 'BEGIN { printf "%.0f", s * 1000 }')" "$([ "${code:0:1}" = 2 ] && echo 0 || echo "1 ($code)")" \
-        "$(awk -v a="$cpu0" -v b="$cpu1" 'BEGIN { printf "%.2f", b - a }')" "$(cat "$work/rss")" | tee -a "$out" >&2
+      big_row "${op}_${BIG_MB}mib" "$BIG_MB" "$stats" "$cpu0" "$cpu1" "$(cat "$work/rss")"
     done
+    if [ -n "${NGINX_FILE_DIR:-}" ]; then
+      if [ -f "$NGINX_FILE_DIR/$id" ]; then nginx_download "$id"; else log "no $NGINX_FILE_DIR/$id; no nginx yardstick"; fi
+    fi
     api DELETE "$image/v2/images/$id" >/dev/null || true
   done
 fi
@@ -153,5 +247,48 @@ if [ "${SKIP_CLI:-0}" != 1 ]; then
   done
   median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
   printf 'cli_token_issue\t1\t-\t%s\t-\t-\t-\t-\n' "$median" | tee -a "$out" >&2
+fi
+# revoke_phase issue|revoke SECONDS: one wrk run of lua/revoke.lua, interrupted once every thread is done; prints
+# its "REVOKE issued N revoked N failed N" line
+revoke_phase() {
+  local wrk_pid
+  REVOKE_PHASE=$1 timeout $(($2 + 30)) wrk -t"$THREADS" -c$((THREADS * 4)) -d"$2s" --timeout 30s -s "$BENCH_LUA/revoke.lua" \
+    "$identity/v3/auth/tokens" > "$REVOKE_DIR/$1.out" 2>&1 &
+  wrk_pid=$!
+  while kill -0 "$wrk_pid" 2>/dev/null; do
+    if [ -f "$REVOKE_DIR/done-$1" ] && [ "$(wc -l < "$REVOKE_DIR/done-$1")" -ge "$THREADS" ]; then
+      kill -INT "$wrk_pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.2
+  done
+  wait "$wrk_pid" || true
+  grep '^REVOKE ' "$REVOKE_DIR/$1.out" || { log "wrk ($1): $(tail -3 "$REVOKE_DIR/$1.out")"; echo "REVOKE issued 0 revoked 0 failed 0"; }
+}
+
+# Revocation does not decay (issue 7): token_validate again after REVOCATIONS tokens were issued and revoked over the
+# API (one revocation event each), bounded by REVOKE_SECONDS; the row's name says how many were revoked. Last, since
+# the events stay and would weigh on every later scenario of a server whose validation decays with them.
+if [ "${SKIP_REVOCATIONS:-0}" != 1 ]; then
+  REVOCATIONS=${REVOCATIONS:-10000}
+  REVOKE_SECONDS=${REVOKE_SECONDS:-300}
+  REVOKE_PER_THREAD=$(((REVOCATIONS + THREADS - 1) / THREADS)) REVOKE_DIR=$work/revoke
+  export REVOKE_PER_THREAD REVOKE_DIR
+  mkdir -p "$REVOKE_DIR"
+  log "issuing $((REVOKE_PER_THREAD * THREADS)) tokens, then revoking them (at most ${REVOKE_SECONDS} s in all)"
+  start=$(date +%s)
+  log "$(revoke_phase issue "$REVOKE_SECONDS")"
+  left=$((REVOKE_SECONDS - ($(date +%s) - start)))
+  summary=$(revoke_phase revoke $((left > 10 ? left : 10)))
+  log "$summary"
+  revoked=$(awk '{ print $5 }' <<<"$summary")
+  # Keystone lists its events; Archway keeps them in its database (run.sh counts them there).
+  listed=$(api GET "$identity/v3/OS-REVOKE/events" 2>/dev/null | jq '.events | length' 2>/dev/null || true)
+  [ -z "$listed" ] || log "GET /v3/OS-REVOKE/events lists $listed events"
+  if [ "${revoked:-0}" -ge "$REVOCATIONS" ] && [ $((REVOCATIONS % 1000)) = 0 ]; then
+    wrk_row "token_validate_$((REVOCATIONS / 1000))k_revocations" "$identity/v3/auth/tokens" validate.lua
+  else
+    wrk_row "token_validate_${revoked:-0}_revocations" "$identity/v3/auth/tokens" validate.lua
+  fi
 fi
 printf 'loaded_rss\t-\t-\t-\t-\t-\t-\t%s\n' "$("$here/proctree.py" rss "$pids")" | tee -a "$out" >&2

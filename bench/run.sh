@@ -9,7 +9,10 @@
 #                                 databases by tests/databases/start.sh; root needed); on the extra engines only the
 #                                 token, project, catalog and image-list scenarios run
 #
-# Tunables pass through to measure.sh (CONNS, DURATION, WARMUP, BIG_MB, BIG_RUNS, CLI_RUNS, SKIP_*).
+# Tunables pass through to measure.sh (CONNS, DURATION, WARMUP, BIG_MB, BIG_RUNS, CLI_RUNS, REVOCATIONS,
+# REVOKE_SECONDS, SKIP_*). BENCH_STATE (default /var/tmp/archway-bench) holds the published Archway, its data directory,
+# the big file and the raw results; IDENTITY_PORT and IMAGE_PORT (default 5000 and 9292) move Archway's ports (the real
+# services always take 5000 and 9292).
 # Run it on an otherwise idle machine: every number is a whole-machine measurement.
 set -euo pipefail
 export LC_ALL=C.UTF-8
@@ -20,7 +23,10 @@ ENGINES=${ENGINES:-sqlite}
 REAL_UP=${REAL_UP:-$repo/../shared/anchors/openstack-real/up.sh}
 REAL_DOWN=${REAL_DOWN:-$(dirname "$REAL_UP")/down.sh}
 REAL_ENV=${REAL_ENV:-/tmp/anchors/real-openstack.env}
-state=/var/tmp/archway-bench
+state=${BENCH_STATE:-/var/tmp/archway-bench}
+export BENCH_STATE=$state
+IDENTITY_PORT=${IDENTITY_PORT:-5000}
+IMAGE_PORT=${IMAGE_PORT:-9292}
 results=$state/results-$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$results"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -56,6 +62,13 @@ fresh_databases() {
   done
 }
 
+# The md5+sha512 yardstick for uploads (measure.sh runs it beside the plain copy): built once, in Release.
+if [ "${SKIP_BIG:-0}" != 1 ]; then
+  log "building the md5+sha512 yardstick (bench/Archway.Benchmarks)"
+  dotnet build "$here/Archway.Benchmarks/Archway.Benchmarks.csproj" -c Release -o "$state/benchmarks" -v quiet -nologo >&2
+  export HASH_BENCH="dotnet $state/benchmarks/Archway.Benchmarks.dll"
+fi
+
 run_archway() {
   log "building Archway"
   # As run.sh runs it: ReadyToRun, framework-dependent.
@@ -80,26 +93,31 @@ run_archway_on() {
   log "Archway on $engine"
   start_archway() {
     dotnet "$state/archway/archway.dll" up --data-dir "$data" "${configs[@]}" --bootstrap-password ADMIN_PASS \
-      --identity-port 5000 --image-port 9292 > "$results/archway-$engine.log" 2>&1 &
+      --identity-port "$IDENTITY_PORT" --image-port "$IMAGE_PORT" > "$results/archway-$engine.log" 2>&1 &
     pid=$!
   }
   start_archway
-  wait_http http://127.0.0.1:5000/v3 120 || { log "Archway did not start"; cat "$results/archway-$engine.log" >&2; exit 1; }
+  wait_http "http://127.0.0.1:$IDENTITY_PORT/v3" 120 || { log "Archway did not start"; cat "$results/archway-$engine.log" >&2; exit 1; }
   kill -TERM "$pid"; wait "$pid" || true
   # Start-up on an existing data directory, to the first answer on /v3 (the issue's ≤ 1 s target).
   local run startups=()
   for run in 1 2 3; do
     local t0 t1
-    t0=$(date +%s.%N); start_archway; wait_http http://127.0.0.1:5000/v3 60; t1=$(date +%s.%N)
+    t0=$(date +%s.%N); start_archway; wait_http "http://127.0.0.1:$IDENTITY_PORT/v3" 60; t1=$(date +%s.%N)
     startups+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) * 1000 }')")
     [ "$run" = 3 ] || { kill -TERM "$pid"; wait "$pid" || true; }
   done
-  wait_http http://127.0.0.1:9292/ 60
+  wait_http "http://127.0.0.1:$IMAGE_PORT/" 60
   sleep 2
+  local endpoints=("http://127.0.0.1:$IDENTITY_PORT" "http://127.0.0.1:$IMAGE_PORT")
   if [ "$engine" = sqlite ]; then
-    "$here/measure.sh" http://127.0.0.1:5000 http://127.0.0.1:9292 "$tsv" "$pid"
+    # nginx serves the big image's file from Archway's file store, beside Archway's own download of it.
+    NGINX_FILE_DIR=$data/images "$here/measure.sh" "${endpoints[@]}" "$tsv" "$pid"
+    if [ "${SKIP_REVOCATIONS:-0}" != 1 ] && command -v sqlite3 >/dev/null; then
+      log "revocation events in Archway's database: $(sqlite3 "$data/keystone.db" 'SELECT count(*) FROM revocation_event' 2>&1)"
+    fi
   else
-    SKIP_BIG=1 SKIP_CLI=1 "$here/measure.sh" http://127.0.0.1:5000 http://127.0.0.1:9292 "$tsv" "$pid"
+    SKIP_BIG=1 SKIP_CLI=1 SKIP_REVOCATIONS=1 "$here/measure.sh" "${endpoints[@]}" "$tsv" "$pid"
   fi
   printf 'startup_ms\t1\t-\t%s\t-\t-\t-\t-\n' "$(printf '%s\n' "${startups[@]}" | sort -n | sed -n 2p)" >> "$tsv"
   kill -TERM "$pid"; wait "$pid" || true
@@ -114,7 +132,7 @@ run_real() {
   local pids
   pids="$(cat /run/openstack-anchor/keystone.pid) $(cat /run/openstack-anchor/glance-api.pid) $(cat /run/openstack-anchor/memcached.pid)"
   sleep 5
-  "$here/measure.sh" http://127.0.0.1:5000 http://127.0.0.1:9292 "$results/real.tsv" "$pids" || true
+  NGINX_FILE_DIR=/var/lib/glance-anchor/images "$here/measure.sh" http://127.0.0.1:5000 http://127.0.0.1:9292 "$results/real.tsv" "$pids" || true
   "$REAL_DOWN" >/dev/null 2>&1 || true
 }
 
