@@ -26,7 +26,10 @@ internal sealed class RevocationList
 
     public int Count => Volatile.Read(ref _count);
 
-    /// <summary>The newest event's cut-off: a token issued in that same second would be revoked by it.</summary>
+    /// <summary>
+    /// The newest cut-off of an event a new token could match (any but a single token's): a token issued in that
+    /// same second would be revoked by it.
+    /// </summary>
     public DateTime LatestIssuedBefore => new(Volatile.Read(ref _latestIssuedBeforeTicks), DateTimeKind.Utc);
 
     /// <summary>
@@ -102,7 +105,9 @@ internal sealed class RevocationList
         };
         list.Add(revocation);
         Interlocked.Increment(ref _count);
-        if (revocation.IssuedBefore.Ticks > _latestIssuedBeforeTicks)
+        // An event naming one token's audit id cannot match a token issued later (each gets a new random audit id),
+        // so it does not hold back token issue: revoking tokens one by one must not slow every login to a token a second.
+        if (revocation.AuditId is null && revocation.IssuedBefore.Ticks > _latestIssuedBeforeTicks)
         {
             Volatile.Write(ref _latestIssuedBeforeTicks, revocation.IssuedBefore.Ticks);
         }
