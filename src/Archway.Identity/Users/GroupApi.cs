@@ -197,8 +197,16 @@ internal static class GroupApi
         await using var db = database.Open();
         var userIds = db.GetTable<UserGroupMembershipRecord>().Where(m => m.GroupId == group.Id).Select(m => m.UserId);
         var users = await db.GetTable<UserRecord>().Where(u => userIds.Contains(u.Id)).OrderBy(u => u.Name).ToListAsync(context.RequestAborted);
+        // As Keystone: a domain-scoped caller sees only the members from its own domain (a group may hold users of
+        // other domains), and the list takes the user list's filters.
+        var (caller, _) = await access.AuthenticateAsync(context);
+        if (caller?.Domain is { } scope)
+        {
+            users.RemoveAll(u => u.DomainId != scope.Id);
+        }
+        var (items, _) = ListQuery<UserRecord>.From(context.Request.Query, UserApi.Filters).Apply(users, null);
         var baseUrl = IdentityUrls.BaseUrl(context);
-        return CollectionJson.Result(context, "users", users, false, (w, u) => UserJson.Write(w, u, null, baseUrl));
+        return CollectionJson.Result(context, "users", items, false, (w, u) => UserJson.Write(w, u, null, baseUrl));
     }
 
     private static async Task<IResult> AddMember(HttpContext context, string groupId, string userId, ApiAccess access, IdentityDatabase database)

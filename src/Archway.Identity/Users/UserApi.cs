@@ -17,7 +17,8 @@ namespace Archway.Identity.Users;
 /// <summary>/v3/users: users, their passwords, and the projects and groups they belong to.</summary>
 internal static class UserApi
 {
-    private static readonly Dictionary<string, Func<UserRecord, string?>> Filters = new()
+    /// <summary>The query filters of a user list (also GET /v3/groups/{id}/users).</summary>
+    internal static readonly Dictionary<string, Func<UserRecord, string?>> Filters = new()
     {
         ["name"] = u => u.Name,
         ["domain_id"] = u => u.DomainId,
