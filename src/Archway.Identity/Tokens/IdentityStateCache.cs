@@ -41,8 +41,9 @@ internal readonly record struct ProjectKey(bool IsDomain, string? Id, string? Na
 }
 
 /// <summary>
-/// Keeps what token validation and catalogs read from the database, so that the hot path (GET /v3/auth/tokens, the
-/// in-process validator of the Image service) costs no query. Correctness comes from invalidation, not from expiry:
+/// Keeps what token validation, catalogs, token issue's scope resolution and the project list read from the database,
+/// so that the hot paths (GET /v3/auth/tokens, the in-process validator of the Image service, rescoping) cost no
+/// query. Correctness comes from invalidation, not from expiry:
 /// every write to the Identity API in this process clears it before its response starts
 /// (<see cref="IdentityStateInvalidation"/>), and revocation events written by another process sharing the database
 /// clear it when the refresher picks them up (every 2 s, as revocations themselves). Only what another process
