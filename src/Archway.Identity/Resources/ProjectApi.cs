@@ -164,7 +164,8 @@ internal static class ProjectApi
         var query = context.Request.Query;
         // A domain-scoped token lists only its own domain's projects, whatever the query asks (as Keystone filters).
         var scopeDomainId = caller.Domain?.Id;
-        var tagged = projects.Where(p => (scopeDomainId is null || p.DomainId == scopeDomainId) && ProjectTags.Matches(ProjectTags.Parse(p.Tags), query)).ToList();
+        var tagFilter = ProjectTags.Filter(query);
+        var tagged = projects.Where(p => (scopeDomainId is null || p.DomainId == scopeDomainId) && (tagFilter is null || tagFilter(p.Tags))).ToList();
         var (items, truncated) = ListQuery<ProjectRecord>.From(query, Filters).Apply(tagged, options.ListLimit);
         var baseUrl = IdentityUrls.BaseUrl(context);
         return CollectionJson.Result(context, "projects", items, truncated, (w, p) => ProjectJson.Write(w, p, baseUrl));

@@ -85,8 +85,11 @@ internal static class ProjectTags
         : tag.AsSpan().IndexOfAny(',', '/') >= 0 ? IdentityError.Schema(path, $"'{tag}' does not match '^[^,/]*$'")
         : null;
 
-    /// <summary>Keystone's tags, tags-any, not-tags and not-tags-any list filters (each a comma-separated list).</summary>
-    public static bool Matches(List<string> tags, Microsoft.AspNetCore.Http.IQueryCollection query)
+    /// <summary>
+    /// Keystone's tags, tags-any, not-tags and not-tags-any list filters (each a comma-separated list), read from the
+    /// query once per request; null when the query has none, so that a plain list parses no project's tags.
+    /// </summary>
+    public static Func<string?, bool>? Filter(Microsoft.AspNetCore.Http.IQueryCollection query)
     {
         static string[] Values(Microsoft.AspNetCore.Http.IQueryCollection query, string key) =>
             query.TryGetValue(key, out var value) ? value.ToString().Split(',', StringSplitOptions.RemoveEmptyEntries) : [];
@@ -94,10 +97,18 @@ internal static class ProjectTags
         var any = Values(query, "tags-any");
         var notAll = Values(query, "not-tags");
         var notAny = Values(query, "not-tags-any");
-        return (all.Length == 0 || Array.TrueForAll(all, tags.Contains))
-            && (any.Length == 0 || Array.Exists(any, tags.Contains))
-            && (notAll.Length == 0 || !Array.TrueForAll(notAll, tags.Contains))
-            && (notAny.Length == 0 || !Array.Exists(notAny, tags.Contains));
+        if (all.Length == 0 && any.Length == 0 && notAll.Length == 0 && notAny.Length == 0)
+        {
+            return null;
+        }
+        return json =>
+        {
+            var tags = Parse(json);
+            return (all.Length == 0 || Array.TrueForAll(all, tags.Contains))
+                && (any.Length == 0 || Array.Exists(any, tags.Contains))
+                && (notAll.Length == 0 || !Array.TrueForAll(notAll, tags.Contains))
+                && (notAny.Length == 0 || !Array.Exists(notAny, tags.Contains));
+        };
     }
 }
 
