@@ -17,39 +17,49 @@ internal enum UploadLimit
 }
 
 /// <summary>
-/// The upload hot path: the request body goes to the store in 1 MiB chunks from two pooled, aligned buffers, so that the
-/// next chunk is read while the previous one is written and hashed; md5 (Glance's checksum) and the
-/// os_hash_algo digest run side by side on each chunk. Nothing buffers the whole body, and the limits are checked
-/// as bytes arrive.
+/// The upload hot path: the request body goes to the store in 1 MiB chunks through a ring of pooled, aligned buffers.
+/// md5 (Glance's checksum), the os_hash_algo digest and the store's write each take the chunks in order on a chain of
+/// their own, so none waits for the others and the next chunks are read meanwhile; the reader waits only for a buffer
+/// that all three are done with. Nothing buffers the whole body, and the limits are checked as bytes arrive.
 /// </summary>
 internal static class HashingCopier
 {
     public const int ChunkSize = 1024 * 1024;
+
+    /// <summary>
+    /// Chunks in flight per upload. Two kept both cores busy only in lock step: md5 and sha512 take about as long per
+    /// chunk as each other, and whichever finished first left its core idle until the next chunk was read. Four let
+    /// the slower hash run behind by a few chunks while reading and writing go on.
+    /// </summary>
+    public const int Depth = 4;
 
     public static async Task<CopyResult> CopyAsync(Stream body, ImageWriter writer, string hashAlgorithm, long sizeCap, long? quotaRemaining,
         DiskInspector inspector, CancellationToken cancellationToken)
     {
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         using var hash = IncrementalHash.CreateHash(HashName(hashAlgorithm));
-        Memory<byte>[] buffers = [ChunkBuffers.Rent(), ChunkBuffers.Rent()];
-        var pending = Task.CompletedTask;
+        var buffers = new Memory<byte>[Depth];
+        // What each buffer's last chunk is still waiting for; a buffer is read into again only once it has ended.
+        var inFlight = new Task[Depth];
+        Array.Fill(inFlight, Task.CompletedTask);
+        Task md5Chain = Task.CompletedTask, hashChain = Task.CompletedTask, writeChain = Task.CompletedTask;
         var current = 0;
         long total = 0;
         try
         {
             while (true)
             {
+                await inFlight[current];
+                var buffer = buffers[current].IsEmpty ? buffers[current] = ChunkBuffers.Rent() : buffers[current];
                 int read;
                 try
                 {
-                    read = await body.ReadAtLeastAsync(buffers[current], ChunkSize, throwOnEndOfStream: false, cancellationToken);
+                    read = await body.ReadAtLeastAsync(buffer, ChunkSize, throwOnEndOfStream: false, cancellationToken);
                 }
                 catch (Exception e) when (e is IOException or OperationCanceledException or Microsoft.AspNetCore.Http.BadHttpRequestException)
                 {
                     throw new UploadInterruptedException(e);
                 }
-                // The previous chunk must be written and hashed before the next starts: hashes are sequential.
-                await pending;
                 if (read == 0)
                 {
                     break;
@@ -64,38 +74,62 @@ internal static class HashingCopier
                 {
                     return new CopyResult(total, null, null, null, UploadLimit.SizeCap);
                 }
-                var chunk = buffers[current][..read];
+                var chunk = buffer[..read];
                 inspector.Inspect(chunk.Span);
-                pending = ProcessAsync(chunk, writer, md5, hash, cancellationToken);
-                current ^= 1;
+                md5Chain = AppendAfterAsync(md5Chain, md5, chunk);
+                hashChain = AppendAfterAsync(hashChain, hash, chunk);
+                writeChain = WriteAfterAsync(writeChain, writer, chunk, cancellationToken);
+                inFlight[current] = Task.WhenAll(md5Chain, hashChain, writeChain);
+                current = (current + 1) % Depth;
             }
+            // A failed hash or write surfaces here, or at the buffer's wait above.
+            await Task.WhenAll(md5Chain, hashChain, writeChain);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // The request was aborted while a write was under way rather than a read: the same interruption.
+            throw new UploadInterruptedException(e);
         }
         finally
         {
-            // A failed read leaves the last chunk's work running on a buffer about to be returned: let it end.
+            // An early return or a failure can leave chunks in flight on buffers about to be returned: let them end.
             try
             {
-                await pending;
+                await Task.WhenAll(inFlight);
             }
-            catch (Exception) when (!pending.IsCompletedSuccessfully)
+            catch (Exception)
             {
-                // Its failure is reported by the await in the loop, or superseded by the read's.
+                // Reported by the awaits above, or superseded by the read's failure.
             }
-            ChunkBuffers.Return(buffers[0]);
-            ChunkBuffers.Return(buffers[1]);
+            foreach (var buffer in buffers)
+            {
+                if (!buffer.IsEmpty)
+                {
+                    ChunkBuffers.Return(buffer);
+                }
+            }
         }
         return new CopyResult(total, Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(hash.GetHashAndReset()),
             inspector.VirtualSize(total), null);
     }
 
-    /// <summary>Writes one chunk while hashing it: md5 on a pool thread, the os_hash digest on this one.</summary>
-    private static async Task ProcessAsync(ReadOnlyMemory<byte> chunk, ImageWriter writer, IncrementalHash md5, IncrementalHash hash, CancellationToken cancellationToken)
+    /// <summary>
+    /// Hashes a chunk once the chain's previous chunk is hashed, on a pool thread: never on the reader's, and after
+    /// the first chunk on the thread that hashed the one before.
+    /// </summary>
+    private static Task AppendAfterAsync(Task previous, IncrementalHash hash, ReadOnlyMemory<byte> chunk) =>
+        previous.ContinueWith(static (done, state) =>
+        {
+            done.GetAwaiter().GetResult();
+            var (hash, chunk) = ((IncrementalHash, ReadOnlyMemory<byte>))state!;
+            hash.AppendData(chunk.Span);
+        }, (hash, chunk), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+
+    /// <summary>Writes a chunk once the previous one is written: the store's writes go in order.</summary>
+    private static async Task WriteAfterAsync(Task previous, ImageWriter writer, ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
     {
-        var write = writer.WriteAsync(chunk, cancellationToken).AsTask();
-        var md5Task = Task.Run(() => md5.AppendData(chunk.Span), CancellationToken.None);
-        hash.AppendData(chunk.Span);
-        await md5Task;
-        await write;
+        await previous;
+        await writer.WriteAsync(chunk, cancellationToken);
     }
 
     public static HashAlgorithmName HashName(string algorithm) => algorithm switch
@@ -108,7 +142,7 @@ internal static class HashingCopier
 
 /// <summary>
 /// The upload's 1 MiB chunk buffers: pinned and aligned for the file store's direct writes, and kept for the next
-/// upload (up to eight, 8 MiB; more concurrent uploads allocate and leave theirs to the collector).
+/// upload (up to eight, 8 MiB, two uploads' worth; more concurrent uploads allocate and leave theirs to the collector).
 /// </summary>
 internal static class ChunkBuffers
 {
