@@ -136,7 +136,8 @@ download() { curl -s -m 600 -o /dev/null -w '%{http_code} %{time_total}' -H "X-A
 nginx_download() {
   local id=$1 dir=$work/nginx nginx port user_line='' deadline stats cpu0 cpu1 rss_pid
   if [ ! -x /usr/sbin/nginx ] && [ "$(id -u)" = 0 ]; then
-    DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq nginx >/dev/null 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq nginx >/dev/null 2>&1 ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq nginx >/dev/null 2>&1; } || true
   fi
   nginx=$(PATH=$PATH:/usr/sbin command -v nginx || true)
   [ -n "$nginx" ] || { log "nginx is missing (apt-get install nginx); no nginx yardstick"; return; }

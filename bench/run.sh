@@ -35,7 +35,10 @@ log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 for tool in wrk jq curl openstack; do
   if ! command -v "$tool" >/dev/null; then
     [ "$(id -u)" = 0 ] || { echo "bench: $tool is missing (apt-get install wrk jq curl python3-openstackclient)" >&2; exit 1; }
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk jq curl python3-openstackclient >/dev/null
+    # A fresh machine has no package lists yet.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk jq curl python3-openstackclient >/dev/null 2>&1 ||
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk jq curl python3-openstackclient >/dev/null; }
+    break
   fi
 done
 
