@@ -14,6 +14,7 @@ internal sealed class ImageServices(
     SchemaDocuments schemas,
     ImagePolicy policy,
     ImageStores stores,
+    ImageListSnapshot listSnapshot,
     TimeProvider time)
 {
     public GlanceOptions Options { get; } = options;
@@ -21,6 +22,7 @@ internal sealed class ImageServices(
     public SchemaDocuments Schemas { get; } = schemas;
     public ImagePolicy Policy { get; } = policy;
     public ImageStores Stores { get; } = stores;
+    public ImageListSnapshot ListSnapshot { get; } = listSnapshot;
     public TimeProvider Time { get; } = time;
     public ImageJson Json { get; } = new(options, schemas);
 

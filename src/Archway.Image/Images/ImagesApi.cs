@@ -180,8 +180,14 @@ internal static class ImagesApi
         }
         List<GlanceImage> images;
         int fetched;
-        await using (var db = api.Database.Open())
+        if (api.ListSnapshot.TryList(query!, caller) is { } listed)
         {
+            images = listed;
+            fetched = listed.Count;
+        }
+        else
+        {
+            await using var db = api.Database.Open();
             var (records, queryError) = await ImageListQuery.RunAsync(db, query!, caller, cancellationToken);
             if (queryError is not null)
             {
