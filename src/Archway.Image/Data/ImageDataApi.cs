@@ -1,4 +1,4 @@
-using System.Buffers;
+using System.IO.Pipelines;
 using Archway.Image.Http;
 using Archway.Image.Images;
 using Archway.Image.Policy;
@@ -257,6 +257,8 @@ internal static class ImageDataApi
     /// <summary>Streams image data: 200 or 206 with Content-Range, Content-MD5 (hex, as Glance sends it) and Content-Length.</summary>
     private sealed class ImageDataResult(Stream data, ByteRange? range, long? size, string? checksum) : IResult
     {
+        private const int DownloadReadSize = 256 * 1024;
+
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             await using var source = data;
@@ -276,45 +278,35 @@ internal static class ImageDataApi
             {
                 response.ContentLength = length;
             }
-            await CopyAsync(source, response.Body, length, httpContext.RequestAborted);
+            await response.StartAsync(httpContext.RequestAborted);
+            await CopyAsync(source, response.BodyWriter, length, httpContext.RequestAborted);
         }
 
-        /// <summary>Reads the next chunk from the store while the previous one goes to the client.</summary>
-        private static async Task CopyAsync(Stream source, Stream destination, long? length, CancellationToken cancellationToken)
+        /// <summary>
+        /// Reads the store straight into the response's pipe: the bytes go from the page cache to the pipe and from the
+        /// pipe to the socket, with no buffer of ours in between to copy through (a third of a download's memory
+        /// traffic). The Image host lets Kestrel hold 2 MiB unsent, so the next read runs while the last is sent;
+        /// 256 KiB reads measured a little faster than 1 MiB ones, the piece being still in cache when it is sent.
+        /// </summary>
+        private static async Task CopyAsync(Stream source, PipeWriter destination, long? length, CancellationToken cancellationToken)
         {
-            byte[][] buffers = [ArrayPool<byte>.Shared.Rent(HashingCopier.ChunkSize), ArrayPool<byte>.Shared.Rent(HashingCopier.ChunkSize)];
-            var pending = Task.CompletedTask;
-            try
+            var left = length ?? long.MaxValue;
+            while (left > 0)
             {
-                var left = length ?? long.MaxValue;
-                var current = 0;
-                while (left > 0)
+                var memory = destination.GetMemory(DownloadReadSize);
+                var read = await source.ReadAsync(memory[..(int)Math.Min(memory.Length, left)], cancellationToken);
+                if (read == 0)
                 {
-                    var want = (int)Math.Min(HashingCopier.ChunkSize, left);
-                    var read = await source.ReadAtLeastAsync(buffers[current].AsMemory(0, want), want, throwOnEndOfStream: false, cancellationToken);
-                    await pending;
-                    if (read == 0)
-                    {
-                        break;
-                    }
-                    left -= read;
-                    pending = destination.WriteAsync(buffers[current].AsMemory(0, read), cancellationToken).AsTask();
-                    current ^= 1;
+                    break;
                 }
-                await pending;
-            }
-            finally
-            {
-                try
+                destination.Advance(read);
+                left -= read;
+                var flushed = await destination.FlushAsync(cancellationToken);
+                if (flushed.IsCompleted || flushed.IsCanceled)
                 {
-                    await pending;
+                    // The client is gone.
+                    break;
                 }
-                catch (Exception) when (!pending.IsCompletedSuccessfully)
-                {
-                    // Already reported by the await above; the buffers must not go back while a write uses them.
-                }
-                ArrayPool<byte>.Shared.Return(buffers[0]);
-                ArrayPool<byte>.Shared.Return(buffers[1]);
             }
         }
     }

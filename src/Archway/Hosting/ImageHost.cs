@@ -38,6 +38,9 @@ internal static class ImageHost
             // Image data has no size limit here: image_size_cap and user_storage_quota bound uploads as they stream,
             // and metadata bodies are bounded where they are read.
             kestrel.Limits.MaxRequestBodySize = null;
+            // A download reads the store in 256 KiB pieces straight into the response pipe; with Kestrel's default of
+            // 64 KiB unsent, each flush waited for most of a piece to be sent before the next read could start.
+            kestrel.Limits.MaxResponseBufferSize = 2 * 1024 * 1024;
             if (IPAddress.TryParse(host, out var address))
             {
                 kestrel.Listen(address, port);
