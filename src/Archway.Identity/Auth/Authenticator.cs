@@ -140,7 +140,7 @@ internal sealed partial class Authenticator(
         var stored = await db.CurrentPasswordAsync(user.Id, cancellationToken);
         // bcrypt costs a quarter second of CPU: keep it off the request thread's synchronous path.
         var valid = stored is not null
-            && await Task.Run(() => passwords.Hasher.Verify(request.Password, stored.PasswordHash), cancellationToken);
+            && await passwords.Hasher.VerifyAsync(request.Password, stored.PasswordHash, cancellationToken);
         if (!valid)
         {
             if (options.Security.LockoutFailureAttempts is not null)

@@ -13,10 +13,19 @@ namespace Archway.Identity.Passwords;
 /// <item><see cref="Verify"/> picks the hasher from the stored hash's prefix, whatever the configured algorithm:
 /// "$2a$"/"$2b$"/"$2y$"/"$2$" bcrypt, "$bcrypt-sha256$", "$pbkdf2-sha512$", "$scrypt$", "$6$" sha512_crypt.</item>
 /// </list>
-/// Thread-safe. Hash and Verify are CPU-bound (about 250 ms at bcrypt cost 12); run them on the thread pool.
+/// Thread-safe. Hash and Verify are CPU-bound (about 250 ms at bcrypt cost 12): requests use
+/// <see cref="HashAsync"/> and <see cref="VerifyAsync"/>, which run them on the thread pool, at most one per core.
 /// </summary>
 internal sealed class PasswordHasher
 {
+    /// <summary>
+    /// One slot per core, shared by every hasher in the process. Eight concurrent logins on two cores used to run
+    /// eight hashes at a quarter speed each: all eight answered after a second, eight pool threads were held the
+    /// whole time, and token validation waited for threads. In turn, each login takes 250 ms and two finish every
+    /// 250 ms, the same throughput with half the mean latency, and the queue waits without holding a thread.
+    /// </summary>
+    private static readonly SemaphoreSlim CoreSlots = new(Environment.ProcessorCount, Environment.ProcessorCount);
+
     public const string BcryptAlgorithm = "bcrypt";
     public const string BcryptSha256Algorithm = "bcrypt_sha256";
     public const string Pbkdf2Sha512Algorithm = "pbkdf2_sha512";
@@ -106,6 +115,27 @@ internal sealed class PasswordHasher
         {
             CryptographicOperations.ZeroMemory(buffer);
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary><see cref="Hash"/> on the thread pool, once a core is free.</summary>
+    public Task<string> HashAsync(string password, CancellationToken cancellationToken) =>
+        OnCoreAsync(() => Hash(password), cancellationToken);
+
+    /// <summary><see cref="Verify"/> on the thread pool, once a core is free.</summary>
+    public Task<bool> VerifyAsync(string? password, string? storedHash, CancellationToken cancellationToken) =>
+        OnCoreAsync(() => Verify(password, storedHash), cancellationToken);
+
+    private static async Task<T> OnCoreAsync<T>(Func<T> work, CancellationToken cancellationToken)
+    {
+        await CoreSlots.WaitAsync(cancellationToken);
+        try
+        {
+            return await Task.Run(work, cancellationToken);
+        }
+        finally
+        {
+            CoreSlots.Release();
         }
     }
 

@@ -56,7 +56,7 @@ internal sealed class PasswordRules(PasswordHasher hasher, KeystoneOptions optio
                 .OrderByDescending(p => p.Id).Take(Rules.UniqueLastPasswordCount).ToListAsync(cancellationToken);
             foreach (var old in history)
             {
-                if (await Task.Run(() => hasher.Verify(password, old.PasswordHash), cancellationToken))
+                if (await hasher.VerifyAsync(password, old.PasswordHash, cancellationToken))
                 {
                     return IdentityError.BadRequest(
                         $"The new password cannot be identical to a previous password. The total number which includes the new password must be unique is {Rules.UniqueLastPasswordCount}.");
@@ -69,7 +69,7 @@ internal sealed class PasswordRules(PasswordHasher hasher, KeystoneOptions optio
     /// <summary>Hashes and stores a new current password; returns when it expires (null: never).</summary>
     public async Task<DateTime?> StoreAsync(DataConnection db, UserRecord user, string password, bool selfService, CancellationToken cancellationToken)
     {
-        var hash = await Task.Run(() => hasher.Hash(password), cancellationToken);
+        var hash = await hasher.HashAsync(password, cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         DateTime? expiresAt = null;
         if (!selfService && Rules.ChangePasswordUponFirstUse && !UserOptions.IsSet(user, UserOptions.IgnoreChangePasswordUponFirstUse))

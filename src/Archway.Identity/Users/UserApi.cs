@@ -280,7 +280,7 @@ internal static class UserApi
                 return IdentityError.NotFound($"Could not find user: {userId}.");
             }
             var current = await db.CurrentPasswordAsync(user.Id, context.RequestAborted);
-            if (current is null || !await Task.Run(() => passwords.Hasher.Verify(original!, current.PasswordHash), context.RequestAborted))
+            if (current is null || !await passwords.Hasher.VerifyAsync(original!, current.PasswordHash, context.RequestAborted))
             {
                 return IdentityError.Unauthorized("Error when changing user password: Invalid user / password");
             }
