@@ -118,13 +118,13 @@ internal static class GroupApi
 
     private static async Task<IResult> Get(HttpContext context, string groupId, ApiAccess access, IdentityDatabase database)
     {
-        var (group, error) = await LoadAsync(context, groupId, access, database, "identity:get_group");
+        var (group, _, error) = await LoadAsync(context, groupId, access, database, "identity:get_group");
         return group is null ? error! : CollectionJson.Member("group", group, (w, g) => UserJson.WriteGroup(w, g, IdentityUrls.BaseUrl(context)));
     }
 
     private static async Task<IResult> Update(HttpContext context, string groupId, ApiAccess access, IdentityDatabase database, KeystoneOptions options)
     {
-        var (group, error) = await LoadAsync(context, groupId, access, database, "identity:update_group");
+        var (group, _, error) = await LoadAsync(context, groupId, access, database, "identity:update_group");
         if (group is null)
         {
             return error!;
@@ -167,7 +167,7 @@ internal static class GroupApi
 
     private static async Task<IResult> Delete(HttpContext context, string groupId, ApiAccess access, IdentityDatabase database, RevocationList revocations, TimeProvider time)
     {
-        var (group, error) = await LoadAsync(context, groupId, access, database, "identity:delete_group");
+        var (group, _, error) = await LoadAsync(context, groupId, access, database, "identity:delete_group");
         if (group is null)
         {
             return error!;
@@ -189,7 +189,7 @@ internal static class GroupApi
 
     private static async Task<IResult> ListMembers(HttpContext context, string groupId, ApiAccess access, IdentityDatabase database)
     {
-        var (group, error) = await LoadAsync(context, groupId, access, database, "identity:list_users_in_group");
+        var (group, caller, error) = await LoadAsync(context, groupId, access, database, "identity:list_users_in_group");
         if (group is null)
         {
             return error!;
@@ -199,8 +199,7 @@ internal static class GroupApi
         var users = await db.GetTable<UserRecord>().Where(u => userIds.Contains(u.Id)).OrderBy(u => u.Name).ToListAsync(context.RequestAborted);
         // As Keystone: a domain-scoped caller sees only the members from its own domain (a group may hold users of
         // other domains), and the list takes the user list's filters.
-        var (caller, _) = await access.AuthenticateAsync(context);
-        if (caller?.Domain is { } scope)
+        if (caller!.Domain is { } scope)
         {
             users.RemoveAll(u => u.DomainId != scope.Id);
         }
@@ -264,20 +263,21 @@ internal static class GroupApi
         return Results.NoContent();
     }
 
-    private static async Task<(GroupRecord? Group, IdentityError? Error)> LoadAsync(HttpContext context, string groupId, ApiAccess access, IdentityDatabase database, string action)
+    /// <summary>The group and the authenticated caller allowed <paramref name="action"/> on it, or the 401/404/403.</summary>
+    private static async Task<(GroupRecord? Group, TokenModel? Caller, IdentityError? Error)> LoadAsync(HttpContext context, string groupId, ApiAccess access, IdentityDatabase database, string action)
     {
         var (caller, error) = await access.AuthenticateAsync(context);
         if (caller is null)
         {
-            return (null, error);
+            return (null, null, error);
         }
         await using var db = database.Open();
         var group = await db.GetTable<GroupRecord>().FirstOrDefaultAsync(g => g.Id == groupId, context.RequestAborted);
         if (group is null)
         {
-            return (null, IdentityError.NotFound($"Could not find group: {groupId}."));
+            return (null, null, IdentityError.NotFound($"Could not find group: {groupId}."));
         }
-        return access.Check(caller, action, TargetOf(group)) is { } denied ? (null, denied) : (group, null);
+        return access.Check(caller, action, TargetOf(group)) is { } denied ? (null, null, denied) : (group, caller, null);
     }
 
     private static async Task<(GroupRecord? Group, UserRecord? User, IdentityError? Error)> LoadMembershipAsync(HttpContext context, string groupId, string userId, ApiAccess access, IdentityDatabase database, string action)

@@ -45,8 +45,8 @@ internal sealed partial class ImageListSnapshot(ImageDatabase database, ILogger<
     internal Task Loading { get; private set; } = Task.CompletedTask;
 
     /// <summary>
-    /// The page for <paramref name="request"/> and how many images it fetched before the per-image policy check, or
-    /// null when the request is not one the snapshot serves or the snapshot is not current.
+    /// The page for <paramref name="request"/>, before the per-image policy check, or null when the request is not
+    /// one the snapshot serves or the snapshot is not current.
     /// </summary>
     public List<GlanceImage>? TryList(ImageListRequest request, Caller caller)
     {
@@ -61,32 +61,33 @@ internal sealed partial class ImageListSnapshot(ImageDatabase database, ILogger<
             StartReload();
             return null;
         }
-        if (state.Records is null)
+        if (state.Listing is not { } listing)
         {
+            // Too many images to keep.
             return null;
         }
         var start = 0;
         if (request.Marker is { } markerId)
         {
             // A marker that is not listable here (killed, deleted, unknown, not visible) gets SQL's answer and error.
-            if (!state.Positions.TryGetValue(markerId, out var at) || !IsVisible(state, state.Records[at], caller))
+            if (!listing.Positions.TryGetValue(markerId, out var at) || !IsVisible(listing, listing.Records[at], caller))
             {
                 return null;
             }
             start = at + 1;
         }
         var page = new List<GlanceImage>(Math.Min(request.Limit, 256));
-        for (var i = start; i < state.Records.Count && page.Count < request.Limit; i++)
+        for (var i = start; i < listing.Records.Count && page.Count < request.Limit; i++)
         {
-            var record = state.Records[i];
-            if (Lists(state, record, request, caller))
+            var record = listing.Records[i];
+            if (Lists(listing, record, request, caller))
             {
                 page.Add(new GlanceImage
                 {
                     Record = record,
-                    Properties = state.Properties[record.Id],
-                    Tags = state.Tags[record.Id],
-                    Locations = state.Locations[record.Id],
+                    Properties = listing.Properties[record.Id],
+                    Tags = listing.Tags[record.Id],
+                    Locations = listing.Locations[record.Id],
                     Member = GlanceImage.MemberFor(record, caller),
                 });
             }
@@ -102,14 +103,14 @@ internal sealed partial class ImageListSnapshot(ImageDatabase database, ILogger<
         && request.Equal.Count == 0 && request.Properties.Count == 0 && request.Tags.Count == 0;
 
     /// <summary><see cref="ImageListQuery"/>'s conditions for a request without filters, on one image.</summary>
-    private static bool Lists(State state, ImageRecord image, ImageListRequest request, Caller caller)
+    private static bool Lists(Listing listing, ImageRecord image, ImageListRequest request, Caller caller)
     {
         var project = caller.ProjectId;
         if (!caller.IsAdmin)
         {
             var reachable = image.Visibility is "public" or "community"
                 || (project is not null && (image.Owner == project
-                    || (image.Visibility == "shared" && state.Members[(image.Id, project)].Any(status => request.MemberStatus == "all" || status == request.MemberStatus))));
+                    || (image.Visibility == "shared" && listing.Members[(image.Id, project)].Any(status => request.MemberStatus == "all" || status == request.MemberStatus))));
             if (!reachable)
             {
                 return false;
@@ -124,10 +125,8 @@ internal sealed partial class ImageListSnapshot(ImageDatabase database, ILogger<
     }
 
     /// <summary><see cref="ImageQueries.IsVisibleAsync"/> on the snapshot, for the marker.</summary>
-    private static bool IsVisible(State state, ImageRecord image, Caller caller) =>
-        caller.IsAdmin || image.Owner is null || image.Visibility is "public" or "community"
-        || (caller.ProjectId is { } project
-            && (project == image.Owner || (image.Visibility == "shared" && state.Members[(image.Id, project)].Any())));
+    private static bool IsVisible(Listing listing, ImageRecord image, Caller caller) =>
+        ImageQueries.VisibleUnlessMembership(image, caller) ?? listing.Members[(image.Id, caller.ProjectId!)].Any();
 
     private long DataVersion()
     {
@@ -190,8 +189,7 @@ internal sealed partial class ImageListSnapshot(ImageDatabase database, ILogger<
         var listable = db.GetTable<ImageRecord>().Where(i => !i.Deleted && i.Status != ImageStatus.Killed);
         if (await listable.CountAsync(CancellationToken.None) > MaxImages)
         {
-            return new State(version, null, new Dictionary<string, int>(), Empty<KeyValuePair<string, string?>>(), Empty<string>(), Empty<ImageLocationRecord>(),
-                Array.Empty<ImageMemberRecord>().ToLookup(m => (m.ImageId, m.Member), m => m.Status));
+            return new State(version, null);
         }
         var records = await listable.ToListAsync(CancellationToken.None);
         // ImageListQuery's default order: created_at, then id, both descending (ids compare as SQLite's BINARY does).
@@ -219,11 +217,9 @@ internal sealed partial class ImageListSnapshot(ImageDatabase database, ILogger<
             .GroupBy(l => l.ImageId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var members = (await db.GetTable<ImageMemberRecord>().ToListAsync(CancellationToken.None)).ToLookup(m => (m.ImageId, m.Member), m => m.Status);
-        return new State(version, records, positions, new Details<KeyValuePair<string, string?>>(properties), new Details<string>(tags),
-            new Details<ImageLocationRecord>(locations), members);
+        return new State(version, new Listing(records, positions, new Details<KeyValuePair<string, string?>>(properties), new Details<string>(tags),
+            new Details<ImageLocationRecord>(locations), members));
     }
-
-    private static Details<T> Empty<T>() => new(new Dictionary<string, List<T>>(StringComparer.Ordinal));
 
     public void Dispose()
     {
@@ -241,10 +237,12 @@ internal sealed partial class ImageListSnapshot(ImageDatabase database, ILogger<
         public List<T> this[string imageId] => byImage.TryGetValue(imageId, out var list) ? list : [];
     }
 
-    /// <summary>A snapshot; <see cref="Records"/> is null when there were too many images to keep.</summary>
-    private sealed record State(
-        long Version,
-        List<ImageRecord>? Records,
+    /// <summary>What the database held at <paramref name="Version"/>; no listing when there were too many images to keep.</summary>
+    private sealed record State(long Version, Listing? Listing);
+
+    /// <summary>Every listable image in the default order, where each one is in it, and what a page shows of each.</summary>
+    private sealed record Listing(
+        List<ImageRecord> Records,
         Dictionary<string, int> Positions,
         Details<KeyValuePair<string, string?>> Properties,
         Details<string> Tags,

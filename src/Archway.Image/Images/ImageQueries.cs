@@ -29,7 +29,15 @@ internal static class ImageQueries
         return (await db.WithDetailsAsync([record], caller, cancellationToken))[0];
     }
 
-    public static async Task<bool> IsVisibleAsync(this DataConnection db, ImageRecord record, Caller caller, CancellationToken cancellationToken)
+    public static async Task<bool> IsVisibleAsync(this DataConnection db, ImageRecord record, Caller caller, CancellationToken cancellationToken) =>
+        VisibleUnlessMembership(record, caller)
+        ?? await db.GetTable<ImageMemberRecord>().AnyAsync(m => m.ImageId == record.Id && m.Member == caller.ProjectId, cancellationToken);
+
+    /// <summary>
+    /// Glance's is_image_visible as far as it goes without the members table: true or false, or null when the answer
+    /// is whether the caller's project (never null then) is a member of this shared image.
+    /// </summary>
+    public static bool? VisibleUnlessMembership(ImageRecord record, Caller caller)
     {
         if (caller.IsAdmin || record.Owner is null || record.Visibility is "public" or "community")
         {
@@ -43,8 +51,7 @@ internal static class ImageQueries
         {
             return true;
         }
-        return record.Visibility == "shared"
-            && await db.GetTable<ImageMemberRecord>().AnyAsync(m => m.ImageId == record.Id && m.Member == caller.ProjectId, cancellationToken);
+        return record.Visibility == "shared" ? null : false;
     }
 
     /// <summary>Loads the properties, tags and active locations of <paramref name="records"/>, three queries for all.</summary>
