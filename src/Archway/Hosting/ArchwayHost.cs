@@ -10,15 +10,7 @@ internal static class ArchwayHost
 {
     public static WebApplication BuildIdentity(ArchwaySettings settings, string host, int port, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Archway", LogLevel.Information);
+        var builder = WebBuilder.Create();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -23,15 +23,7 @@ internal static class ImageHost
     public static WebApplication BuildImage(ImageSettings settings, string host, int port, (IServiceProvider Services, string Url)? identity,
         Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "yyyy-MM-dd HH:mm:ss ";
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Archway", LogLevel.Information);
+        var builder = WebBuilder.Create();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
