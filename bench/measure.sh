@@ -13,7 +13,7 @@
 # DEMO_USERNAME DEMO_PASSWORD DEMO_PROJECT_NAME (created with role DEMO_ROLE when missing, as the guide does).
 # Tunables: CONNS="8 32" THREADS=2 DURATION=10 WARMUP=3 PASSWORD_WARMUP=20 PASSWORD_DURATION=30 (seconds, every
 #           wrk run bounded by timeout)
-#           BIG_MB=1024 BIG_RUNS=2 CLI_RUNS=3 SKIP_IMAGE=1 SKIP_BIG=1 SKIP_CLI=1 SKIP_REVOCATIONS=1
+#           BIG_MB=1024 BIG_RUNS=3 CLI_RUNS=3 SKIP_IMAGE=1 SKIP_BIG=1 SKIP_CLI=1 SKIP_REVOCATIONS=1
 #           REVOCATIONS=10000 REVOKE_SECONDS=300 (revocation events created before token_validate is measured again)
 #           BENCH_STATE=/var/tmp/archway-bench (where the big file is kept between runs)
 # Yardsticks beside the big upload and download, when set (run.sh sets them):
@@ -33,7 +33,7 @@ THREADS=${THREADS:-2}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 BIG_MB=${BIG_MB:-1024}
-BIG_RUNS=${BIG_RUNS:-2}
+BIG_RUNS=${BIG_RUNS:-3}
 CLI_RUNS=${CLI_RUNS:-3}
 export DEMO_USERNAME=${DEMO_USERNAME:-myuser} DEMO_PASSWORD=${DEMO_PASSWORD:-DEMO_PASS}
 export DEMO_PROJECT_NAME=${DEMO_PROJECT_NAME:-myproject}
@@ -142,7 +142,25 @@ big_row() {
   read -r code seconds <<<"$3"
   printf '%s\t1\t%s\t%s\t-\t%s\t%s\t%s\n' "$1" "$(awk -v m="$2" -v s="$seconds" 'BEGIN { printf "%.1f", m / s }')" \
     "$(awk -v s="$seconds" 'BEGIN { printf "%.0f", s * 1000 }')" "$([ "${code:0:1}" = 2 ] && echo 0 || echo "1 ($code)")" \
-    "$(awk -v a="$4" -v b="$5" 'BEGIN { printf "%.2f", b - a }')" "$6" | tee -a "$out" >&2
+    "$(awk -v a="$4" -v b="$5" 'BEGIN { printf "%.2f", b - a }')" "$6" | tee -a "${big_rows:-$out}" >&2
+}
+# median_rows FILE: of each scenario's rows in FILE, the one with the median MiB/s (the lower middle of an even count)
+median_rows() {
+  python3 -c '
+import sys
+rows = {}
+for line in open(sys.argv[1]):
+    rows.setdefault(line.split("\t")[0], []).append(line)
+for lines in rows.values():
+    lines.sort(key=lambda l: float(l.split("\t")[2]))
+    sys.stdout.write(lines[(len(lines) - 1) // 2])
+' "$1"
+}
+# median_of N CMD...: the median of N numbers that CMD prints, one per run
+median_of() {
+  local n=$1 i
+  shift
+  for i in $(seq 1 "$n"); do "$@"; echo; done | awk 'NF' | sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }'
 }
 # download: the same curl command line for the image service and for nginx
 download() { curl -s -m 600 -o /dev/null -w '%{http_code} %{time_total}' -H "X-Auth-Token: $ADMIN_TOKEN" "$1"; }
@@ -204,9 +222,6 @@ CONF
   wait "$rss_pid"
   cpu1=$("$here/proctree.py" cpu "$nginx_pid")
   big_row "nginx_download_${BIG_MB}mib" "$BIG_MB" "$stats" "$cpu0" "$cpu1" "$(cat "$work/rss")"
-  # The download target: 90% of nginx.
-  printf 'download_target_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" \
-    "$(awk -v m="$BIG_MB" -v s="${stats#* }" 'BEGIN { if (s > 0) printf "%.1f", 0.9 * m / s; else print "-" }')" | tee -a "$out" >&2
   kill "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" || true; nginx_pid=
 }
 
@@ -217,13 +232,18 @@ if [ "${SKIP_BIG:-0}" != 1 ]; then
   cat "$big" > /dev/null
   # The yardsticks the issue names for uploads: a plain copy of the same file to the same disk, and md5+sha512 over
   # the same bytes in one .NET process, in the same run; the target is 80% of the slower.
-  start=$(date +%s.%N); cp "$big" "$big.copy"; sync "$big.copy"; end=$(date +%s.%N); rm -f "$big.copy"
-  copy_mibs=$(awk -v s="$start" -v e="$end" -v m="$BIG_MB" 'BEGIN { printf "%.1f", m / (e - s) }')
+  # Each yardstick is the median of BIG_RUNS runs, as the uploads and downloads are.
+  plain_copy() {
+    local start end
+    start=$(date +%s.%N); cp "$big" "$big.copy"; sync "$big.copy"; end=$(date +%s.%N); rm -f "$big.copy"
+    awk -v s="$start" -v e="$end" -v m="$BIG_MB" 'BEGIN { printf "%.1f", m / (e - s) }'
+  }
+  copy_mibs=$(median_of "$BIG_RUNS" plain_copy)
   printf 'plain_copy_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" "$copy_mibs" | tee -a "$out" >&2
   if [ -n "${HASH_BENCH:-}" ]; then
     cat "$big" > /dev/null
     # shellcheck disable=SC2086 # HASH_BENCH is a command line
-    hash_mibs=$(timeout 300 $HASH_BENCH --hash-file "$big" 2>/dev/null || true)
+    hash_mibs=$(median_of "$BIG_RUNS" timeout 300 $HASH_BENCH --hash-file "$big" 2>/dev/null || true)
     if [ -n "$hash_mibs" ]; then
       printf 'hash_md5_sha512_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" "$hash_mibs" | tee -a "$out" >&2
       printf 'upload_target_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" \
@@ -232,6 +252,15 @@ if [ "${SKIP_BIG:-0}" != 1 ]; then
       log "the md5+sha512 yardstick ($HASH_BENCH) gave no result"
     fi
   fi
+  # Warm-up, as before every measurement: one upload and one download of the same file, not measured.
+  id=$(api POST "$image/v2/images" '{"name":"bench-big-warmup","disk_format":"qcow2","container_format":"bare"}' | jq -r .id)
+  curl -s -m 600 -o /dev/null -X PUT -H "X-Auth-Token: $ADMIN_TOKEN" -H 'Content-Type: application/octet-stream' -H 'Expect:' \
+    -T "$big" "$image/v2/images/$id/file" || true
+  download "$image/v2/images/$id/file" >/dev/null || true
+  api DELETE "$image/v2/images/$id" >/dev/null || true
+  # Every run's rows go to the log; the table gets each measurement's median run.
+  big_rows=$work/big.tsv
+  : > "$big_rows"
   for run in $(seq 1 "$BIG_RUNS"); do
     id=$(api POST "$image/v2/images" "{\"name\":\"bench-big-$run\",\"disk_format\":\"qcow2\",\"container_format\":\"bare\"}" | jq -r .id)
     for op in upload download; do
@@ -255,6 +284,15 @@ if [ "${SKIP_BIG:-0}" != 1 ]; then
     fi
     api DELETE "$image/v2/images/$id" >/dev/null || true
   done
+  median_rows "$big_rows" | tee -a "$out" >&2
+  nginx_mibs=$(awk -F'\t' -v s="nginx_download_${BIG_MB}mib" '$1 == s { print $3 }' "$big_rows" | sort -n |
+    awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }')
+  big_rows=
+  if [ -n "$nginx_mibs" ]; then
+    # The download target: 90% of nginx.
+    printf 'download_target_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" "$(awk -v n="$nginx_mibs" 'BEGIN { printf "%.1f", 0.9 * n }')" |
+      tee -a "$out" >&2
+  fi
 fi
 
 if [ "${SKIP_CLI:-0}" != 1 ]; then
