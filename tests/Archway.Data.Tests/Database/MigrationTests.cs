@@ -40,6 +40,26 @@ public sealed class MigrationTests
     }
 
     [Theory, EngineData("sqlite"), EngineData("mysql"), EngineData("postgres")]
+    public void The_runner_is_skipped_only_when_every_migration_is_recorded(string engine)
+    {
+        var url = TestDatabases.Fresh(engine);
+        try
+        {
+            var database = new IdentityDatabase(url).Database;
+            Assert.False(database.IsCurrent());
+            database.MigrateTo(1);
+            Assert.False(database.IsCurrent());
+            database.Migrate();
+            Assert.True(database.IsCurrent());
+            Assert.Equal(database.Version().Latest, database.Version().Applied);
+        }
+        finally
+        {
+            TestDatabases.Drop(url);
+        }
+    }
+
+    [Theory, EngineData("sqlite"), EngineData("mysql"), EngineData("postgres")]
     public async Task An_identity_database_at_version_1_upgrades_in_place_keeping_its_rows(string engine)
     {
         var url = TestDatabases.Fresh(engine);
