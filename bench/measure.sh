@@ -284,9 +284,9 @@ if [ "${SKIP_BIG:-0}" != 1 ]; then
     fi
     api DELETE "$image/v2/images/$id" >/dev/null || true
   done
-  median_rows "$big_rows" | tee -a "$out" >&2
-  nginx_mibs=$(awk -F'\t' -v s="nginx_download_${BIG_MB}mib" '$1 == s { print $3 }' "$big_rows" | sort -n |
-    awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }')
+  median_rows "$big_rows" > "$work/big-median.tsv"
+  tee -a "$out" < "$work/big-median.tsv" >&2
+  nginx_mibs=$(awk -F'\t' -v s="nginx_download_${BIG_MB}mib" '$1 == s { print $3 }' "$work/big-median.tsv")
   big_rows=
   if [ -n "$nginx_mibs" ]; then
     # The download target: 90% of nginx.
