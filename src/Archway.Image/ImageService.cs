@@ -26,6 +26,7 @@ public static class ImageService
         services.AddSingleton(new SchemaDocuments(options));
         services.AddSingleton(new ImagePolicy(options));
         services.AddSingleton(_ => new ImageStores(options));
+        services.AddSingleton<ImageJson>();
         services.AddSingleton<ImageListSnapshot>();
         services.AddSingleton<ImageServices>();
         return services;

@@ -15,6 +15,7 @@ internal sealed class ImageServices(
     ImagePolicy policy,
     ImageStores stores,
     ImageListSnapshot listSnapshot,
+    ImageJson json,
     TimeProvider time)
 {
     public GlanceOptions Options { get; } = options;
@@ -24,7 +25,7 @@ internal sealed class ImageServices(
     public ImageStores Stores { get; } = stores;
     public ImageListSnapshot ListSnapshot { get; } = listSnapshot;
     public TimeProvider Time { get; } = time;
-    public ImageJson Json { get; } = new(options, schemas);
+    public ImageJson Json { get; } = json;
 
     /// <summary>Now, in UTC, to the millisecond the database keeps.</summary>
     public DateTime Now()

@@ -23,6 +23,12 @@ internal sealed class GlanceImage
 
     public string? Member { get; init; }
 
+    /// <summary>
+    /// The image's document as <see cref="ImageJson"/> renders it for the caller this image was read for, when the
+    /// list snapshot kept one; null otherwise, and in every <see cref="Draft"/>.
+    /// </summary>
+    public byte[]? Document { get; set; }
+
     public string Id => Record.Id;
 
     public string? Owner => Record.Owner;

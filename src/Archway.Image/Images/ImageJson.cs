@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Archway.Image.Config;
@@ -16,8 +17,17 @@ internal sealed class ImageJson(GlanceOptions options, SchemaDocuments schemas)
     /// <summary>Internal properties Glance never shows.</summary>
     private const string StageHost = "os_glance_stage_host";
 
+    /// <summary>
+    /// Writes the document of <paramref name="image"/> as <paramref name="caller"/> sees it. It depends on the caller
+    /// only where <see cref="DiffersForAdmin"/> says: the list snapshot keeps one rendering per image on that promise.
+    /// </summary>
     public void Write(Utf8JsonWriter writer, GlanceImage image, Caller caller)
     {
+        if (image.Document is { } document)
+        {
+            writer.WriteRawValue(document, skipInputValidation: true);
+            return;
+        }
         var record = image.Record;
         writer.WriteStartObject();
         foreach (var (name, value) in image.Properties)
@@ -56,8 +66,7 @@ internal sealed class ImageJson(GlanceOptions options, SchemaDocuments schemas)
         writer.WriteString("id", record.Id);
         writer.WriteString("created_at", IsoTime(record.CreatedAt));
         writer.WriteString("updated_at", IsoTime(record.UpdatedAt ?? record.CreatedAt));
-        // A deactivated image's locations are hidden from everyone but admins (Glance's _normalize_locations).
-        var locations = record.Status == ImageStatus.Deactivated && !caller.IsAdmin ? [] : image.Locations;
+        var locations = DiffersForAdmin(record) && !caller.IsAdmin ? [] : image.Locations;
         if (options.ShowMultipleLocations)
         {
             writer.WriteStartArray("locations");
@@ -89,6 +98,23 @@ internal sealed class ImageJson(GlanceOptions options, SchemaDocuments schemas)
         writer.WriteString("schema", "/v2/schemas/image");
         writer.WriteEndObject();
     }
+
+    /// <summary>The document <see cref="Write"/> writes, as UTF-8 bytes to keep.</summary>
+    public byte[] Render(GlanceImage image, Caller caller)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer, JsonResponse.Options))
+        {
+            Write(writer, image, caller);
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Whether an admin sees another document of <paramref name="record"/> than everyone else: a deactivated image's
+    /// locations are hidden from everyone but admins (Glance's _normalize_locations).
+    /// </summary>
+    public static bool DiffersForAdmin(ImageRecord record) => record.Status == ImageStatus.Deactivated;
 
     /// <summary>Glance's timeutils.isotime: whole seconds, always Z.</summary>
     public static string IsoTime(DateTime value) =>

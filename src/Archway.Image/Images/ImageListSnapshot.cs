@@ -18,7 +18,8 @@ namespace Archway.Image.Images;
 /// GET /v2/images from memory on the embedded (SQLite) database: every listable image with its properties, tags,
 /// active locations and memberships, in the default order (created_at, then id, newest first). It serves only
 /// requests that filter on nothing but member_status and os_hidden and keep the default sort; any other request, and
-/// every request while the snapshot is not current, goes to <see cref="ImageListQuery"/>.
+/// every request while the snapshot is not current, goes to <see cref="ImageListQuery"/>. Each image's JSON document
+/// is rendered on its first listing and kept with the snapshot, so that a page is mostly copied bytes.
 /// <para>
 /// Current means SQLite's <c>PRAGMA data_version</c> on a connection of its own has not moved since the snapshot was
 /// read. SQLite changes it for every commit by any other connection — this process's writes and any other process's
@@ -27,7 +28,7 @@ namespace Archway.Image.Images;
 /// signal, so there is no snapshot: every list is a query.
 /// </para>
 /// </summary>
-internal sealed partial class ImageListSnapshot(ImageDatabase database, ILogger<ImageListSnapshot> logger) : IDisposable
+internal sealed partial class ImageListSnapshot(ImageDatabase database, ImageJson json, ILogger<ImageListSnapshot> logger) : IDisposable
 {
     /// <summary>Past this many images a snapshot costs more memory and reload time than the queries it spares.</summary>
     public const int MaxImages = 10_000;
@@ -82,14 +83,19 @@ internal sealed partial class ImageListSnapshot(ImageDatabase database, ILogger<
             var record = listing.Records[i];
             if (Lists(listing, record, request, caller))
             {
-                page.Add(new GlanceImage
+                var image = new GlanceImage
                 {
                     Record = record,
                     Properties = listing.Properties[record.Id],
                     Tags = listing.Tags[record.Id],
                     Locations = listing.Locations[record.Id],
                     Member = GlanceImage.MemberFor(record, caller),
-                });
+                };
+                // Rendered once per snapshot (twice where an admin sees more), on first listing: two requests racing
+                // render the same bytes, and either copy may stay.
+                var documents = caller.IsAdmin && ImageJson.DiffersForAdmin(record) ? listing.AdminDocuments : listing.Documents;
+                image.Document = documents[i] ??= json.Render(image, caller);
+                page.Add(image);
             }
         }
         return page;
@@ -218,7 +224,7 @@ internal sealed partial class ImageListSnapshot(ImageDatabase database, ILogger<
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var members = (await db.GetTable<ImageMemberRecord>().ToListAsync(CancellationToken.None)).ToLookup(m => (m.ImageId, m.Member), m => m.Status);
         return new State(version, new Listing(records, positions, new Details<KeyValuePair<string, string?>>(properties), new Details<string>(tags),
-            new Details<ImageLocationRecord>(locations), members));
+            new Details<ImageLocationRecord>(locations), members, new byte[]?[records.Count], new byte[]?[records.Count]));
     }
 
     public void Dispose()
@@ -240,14 +246,19 @@ internal sealed partial class ImageListSnapshot(ImageDatabase database, ILogger<
     /// <summary>What the database held at <paramref name="Version"/>; no listing when there were too many images to keep.</summary>
     private sealed record State(long Version, Listing? Listing);
 
-    /// <summary>Every listable image in the default order, where each one is in it, and what a page shows of each.</summary>
+    /// <summary>
+    /// Every listable image in the default order, where each one is in it, what a page shows of each, and each one's
+    /// document by position once rendered (an admin's apart where it differs).
+    /// </summary>
     private sealed record Listing(
         List<ImageRecord> Records,
         Dictionary<string, int> Positions,
         Details<KeyValuePair<string, string?>> Properties,
         Details<string> Tags,
         Details<ImageLocationRecord> Locations,
-        ILookup<(string ImageId, string Member), string> Members);
+        ILookup<(string ImageId, string Member), string> Members,
+        byte[]?[] Documents,
+        byte[]?[] AdminDocuments);
 
     private static partial class Log
     {

@@ -28,7 +28,8 @@ public sealed class ImageListSnapshotTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await ImageServer.StartAsync();
+        // Locations shown, so that a deactivated image's document differs between admins and everyone else.
+        _server = await ImageServer.StartAsync("[DEFAULT]\nshow_multiple_locations = true\nshow_image_direct_url = true\n");
         _snapshot = _server.Services.GetRequiredService<ImageListSnapshot>();
     }
 
@@ -50,6 +51,7 @@ public sealed class ImageListSnapshotTests : IAsyncLifetime
     {
         await CreateImagesAsync();
         await LoadAsync();
+        var json = _server.Services.GetRequiredService<ImageJson>();
 
         var compared = 0;
         foreach (var caller in Callers)
@@ -64,6 +66,9 @@ public sealed class ImageListSnapshotTests : IAsyncLifetime
                     Assert.NotNull(fromMemory);
                     var fromSql = await QueryAsync(request, caller);
                     Assert.Equal(Describe(fromSql), Describe(fromMemory));
+                    // The documents too: the snapshot's kept renderings, the query's rendered now for this caller.
+                    Assert.All(fromMemory, image => Assert.NotNull(image.Document));
+                    Assert.Equal(Documents(json, fromSql, caller), Documents(json, fromMemory, caller));
                     compared++;
                     marker = fromSql.Count == request.Limit ? fromSql[^1].Id : null;
                 }
@@ -80,6 +85,10 @@ public sealed class ImageListSnapshotTests : IAsyncLifetime
         var id = await ImageServer.CreateIdAsync(alpha, new { name = "before", visibility = "private" });
         await LoadAsync();
         var caller = Callers[1];
+        // Listed from the snapshot once, so that it keeps the rendered document.
+        var before = await ImageServer.JsonAsync(await alpha.GetAsync("/v2/images"));
+        Assert.Equal("before", before.GetProperty("images")[0].GetProperty("name").GetString());
+        Assert.NotNull(Assert.Single(_snapshot.TryList(Parse(""), caller)!).Document);
 
         using (var rename = new HttpRequestMessage(HttpMethod.Patch, $"/v2/images/{id}"))
         {
@@ -93,6 +102,8 @@ public sealed class ImageListSnapshotTests : IAsyncLifetime
         Assert.Equal("after", body.GetProperty("images")[0].GetProperty("name").GetString());
         await _snapshot.Loading;
         Assert.Equal("after", Assert.Single(_snapshot.TryList(Parse(""), caller)!).Record.Name);
+        var reloaded = await ImageServer.JsonAsync(await alpha.GetAsync("/v2/images"));
+        Assert.Equal("after", reloaded.GetProperty("images")[0].GetProperty("name").GetString());
     }
 
     [SqliteFact]
@@ -182,6 +193,9 @@ public sealed class ImageListSnapshotTests : IAsyncLifetime
         return await db.WithDetailsAsync(records!, caller, CancellationToken.None);
     }
 
+    private static List<string> Documents(ImageJson json, List<GlanceImage> images, Caller caller) =>
+        [.. images.Select(image => System.Text.Encoding.UTF8.GetString(json.Render(image, caller)))];
+
     private static List<string> Describe(List<GlanceImage> images) =>
         [.. images.Select(i => string.Join(" | ", i.Id, i.Record.Name, i.Record.Status, i.Record.Visibility, i.Record.OsHidden, i.Member ?? "-",
             string.Join(",", i.Properties.Select(p => p.Key + "=" + p.Value)), string.Join(",", i.Tags),
@@ -245,6 +259,8 @@ public sealed class ImageListSnapshotTests : IAsyncLifetime
                 }
             }
         }
+        // A deactivated image with data, public: its locations are shown to admins only.
+        (await admin.PostAsync($"/v2/images/{ids[10]}/actions/deactivate", null)).EnsureSuccessStatusCode();
         // An image without owner, a killed one and a deleted one.
         await using var db = _server.Services.GetRequiredService<ImageDatabase>().Open();
         await db.GetTable<ImageRecord>().Where(i => i.Id == ids[0]).Set(i => i.Owner, (string?)null).Set(i => i.Visibility, "public").UpdateAsync();
