@@ -17,22 +17,27 @@ internal sealed record CatalogEndpoint(string Id, string Interface, string? Regi
 internal static class ServiceCatalog
 {
     /// <summary>The catalog for a user on a project (or none), from the cached services and endpoints when fresh.</summary>
-    public static async Task<List<CatalogService>> BuildAsync(IdentityDatabase database, IdentityStateCache cache, string userId, string? projectId, CancellationToken cancellationToken)
+    public static async Task<List<CatalogService>> BuildAsync(IdentityDatabase database, IdentityStateCache cache, string userId, string? projectId, CancellationToken cancellationToken) =>
+        Render(await SourceAsync(database, cache, cancellationToken), userId, projectId);
+
+    /// <summary>The enabled services and endpoints: the cached ones when fresh (the same object until they change).</summary>
+    public static async Task<CatalogSource> SourceAsync(IdentityDatabase database, IdentityStateCache cache, CancellationToken cancellationToken)
     {
-        var source = cache.FindCatalog();
-        if (source is null)
+        if (cache.FindCatalog() is { } cached)
         {
-            var generation = cache.Generation;
-            await using var db = database.Open();
-            var services = await db.GetTable<ServiceRecord>().Where(s => s.Enabled).OrderBy(s => s.Id).ToListAsync(cancellationToken);
-            var endpoints = await db.GetTable<EndpointRecord>().Where(e => e.Enabled).OrderBy(e => e.Id).ToListAsync(cancellationToken);
-            source = new CatalogSource(services, endpoints);
-            cache.StoreCatalog(source, generation);
+            return cached;
         }
-        return Render(source, userId, projectId);
+        var generation = cache.Generation;
+        await using var db = database.Open();
+        var services = await db.GetTable<ServiceRecord>().Where(s => s.Enabled).OrderBy(s => s.Id).ToListAsync(cancellationToken);
+        var endpoints = await db.GetTable<EndpointRecord>().Where(e => e.Enabled).OrderBy(e => e.Id).ToListAsync(cancellationToken);
+        var source = new CatalogSource(services, endpoints);
+        cache.StoreCatalog(source, generation);
+        return source;
     }
 
-    private static List<CatalogService> Render(CatalogSource source, string userId, string? projectId)
+    /// <summary>The catalog of <paramref name="source"/> for a user on a project (or none).</summary>
+    public static List<CatalogService> Render(CatalogSource source, string userId, string? projectId)
     {
         var catalog = new List<CatalogService>(source.Services.Count);
         foreach (var service in source.Services)
