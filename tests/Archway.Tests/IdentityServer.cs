@@ -135,6 +135,11 @@ public sealed class IdentityServer : IAsyncDisposable
         return document.RootElement.Clone();
     }
 
+    /// <summary>Creates a <paramref name="kind"/> (user, project, role) from its JSON fields and returns its id.</summary>
+    public async Task<string> CreateAsync(string admin, string kind, object fields) =>
+        (await ExpectAsync(System.Net.HttpStatusCode.Created, HttpMethod.Post, $"/v3/{kind}s", admin, JsonSerializer.Serialize(new Dictionary<string, object> { [kind] = fields })))
+            .GetProperty(kind).GetProperty("id").GetString()!;
+
     /// <summary>Issues a project-scoped token for a user by name in the Default domain.</summary>
     public async Task<string> TokenAsync(string user, string password, string? project)
     {

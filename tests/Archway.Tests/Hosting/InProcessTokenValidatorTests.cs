@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Archway.Hosting;
 using Archway.Identity.Schema;
 using Archway.Identity.Tokens;
@@ -25,11 +24,9 @@ public sealed class InProcessTokenValidatorTests(IdentityServerFixture fixture) 
     private static async Task<(string UserId, string ProjectId, string MemberRoleId, string Token)> MemberAsync(IdentityServer server, string admin)
     {
         var name = Unique("u");
-        var userId = (await server.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/v3/users", admin,
-            JsonSerializer.Serialize(new { user = new { name, password = "Passw0rd!" } }))).GetProperty("user").GetProperty("id").GetString()!;
+        var userId = await server.CreateAsync(admin, "user", new { name, password = "Passw0rd!" });
         var projectName = Unique("p");
-        var projectId = (await server.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/v3/projects", admin,
-            JsonSerializer.Serialize(new { project = new { name = projectName } }))).GetProperty("project").GetProperty("id").GetString()!;
+        var projectId = await server.CreateAsync(admin, "project", new { name = projectName });
         string? memberRoleId = null;
         foreach (var role in new[] { "member", "reader" })
         {
@@ -45,6 +42,12 @@ public sealed class InProcessTokenValidatorTests(IdentityServerFixture fixture) 
         var validation = await validator.ValidateAsync(token, includeCatalog, allowExpired: false, CancellationToken.None);
         Assert.Equal(TokenValidationStatus.Valid, validation.Status);
         return validation.Token!;
+    }
+
+    private static async Task AssertInvalidAsync(InProcessTokenValidator validator, string token)
+    {
+        var validation = await validator.ValidateAsync(token, includeCatalog: true, allowExpired: false, CancellationToken.None);
+        Assert.Equal(TokenValidationStatus.Invalid, validation.Status);
     }
 
     private static string[] RoleNames(KeystoneToken token) => [.. token.Roles.Select(r => r.Name).Order()];
@@ -76,16 +79,14 @@ public sealed class InProcessTokenValidatorTests(IdentityServerFixture fixture) 
         var validator = Validator(_server);
         Assert.Equal(["member", "reader"], RoleNames(await ValidAsync(validator, token)));
         var extra = Unique("r");
-        var extraId = (await _server.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/v3/roles", admin,
-            JsonSerializer.Serialize(new { role = new { name = extra } }))).GetProperty("role").GetProperty("id").GetString();
+        var extraId = await _server.CreateAsync(admin, "role", new { name = extra });
 
         await _server.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Put, $"/v3/projects/{projectId}/users/{userId}/roles/{extraId}", admin);
         Assert.Equal(new[] { "member", "reader", extra }.Order(), RoleNames(await ValidAsync(validator, token)));
 
         // As in Keystone, removing a grant revokes the user's tokens on the project.
         await _server.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"/v3/projects/{projectId}/users/{userId}/roles/{memberRoleId}", admin);
-        var validation = await validator.ValidateAsync(token, includeCatalog: true, allowExpired: false, CancellationToken.None);
-        Assert.Equal(TokenValidationStatus.Invalid, validation.Status);
+        await AssertInvalidAsync(validator, token);
     }
 
     [Fact]
@@ -106,11 +107,8 @@ public sealed class InProcessTokenValidatorTests(IdentityServerFixture fixture) 
             Assert.Equal(HttpStatusCode.NoContent, (await _server.Client.SendAsync(revoke)).StatusCode);
         }
 
-        foreach (var gone in new[] { token, revoked })
-        {
-            var validation = await validator.ValidateAsync(gone, includeCatalog: true, allowExpired: false, CancellationToken.None);
-            Assert.Equal(TokenValidationStatus.Invalid, validation.Status);
-        }
+        await AssertInvalidAsync(validator, token);
+        await AssertInvalidAsync(validator, revoked);
     }
 
     [Fact]
@@ -121,10 +119,8 @@ public sealed class InProcessTokenValidatorTests(IdentityServerFixture fixture) 
         var validator = Validator(_server);
         var before = await ValidAsync(validator, token);
         var type = Unique("type");
-        var serviceId = (await _server.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/v3/services", admin,
-            JsonSerializer.Serialize(new { service = new { type, name = type } }))).GetProperty("service").GetProperty("id").GetString();
-        await _server.ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/v3/endpoints", admin,
-            JsonSerializer.Serialize(new { endpoint = new { service_id = serviceId, @interface = "public", url = "http://example.test/", region_id = "RegionOne" } }));
+        var serviceId = await _server.CreateAsync(admin, "service", new { type, name = type });
+        await _server.CreateAsync(admin, "endpoint", new { service_id = serviceId, @interface = "public", url = "http://example.test/", region_id = "RegionOne" });
 
         var after = await ValidAsync(validator, token);
 
