@@ -50,6 +50,30 @@ wait_http() { # URL SECONDS
   done
 }
 
+# wait_ready PORT PATH SECONDS: like wait_http on 127.0.0.1, but each try is a GET over bash's own /dev/tcp and each pause
+# a read timeout, so polling starts no process. The start-up timing uses it: wait_http's curl, grep and date per try
+# (every 20 ms) took about 0.2 s of CPU from Archway's start on a 2-core machine (~0.95 s measured that way, ~0.75 s
+# this way, same build, same data).
+wait_ready() {
+  local deadline=$((SECONDS + $3)) status nap
+  exec {nap}<> <(:)
+  while ((SECONDS < deadline)); do
+    if { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null; then
+      printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&3
+      status=
+      IFS= read -r -t 2 status <&3 || :
+      exec 3<&- 3>&-
+      if [[ $status =~ ^HTTP/1\.[01]\ [23] ]]; then
+        exec {nap}<&-
+        return 0
+      fi
+    fi
+    read -r -t 0.005 -u "$nap" || :
+  done
+  exec {nap}<&-
+  return 1
+}
+
 # fresh_databases ENGINE: empty keystone and glance databases for the bench; prints their two SQLAlchemy URLs
 fresh_databases() {
   eval "$("$repo/tests/databases/start.sh" 2>/dev/null)"
@@ -106,7 +130,7 @@ run_archway_on() {
   local run startups=()
   for run in 1 2 3; do
     local t0 t1
-    t0=$(date +%s.%N); start_archway; wait_http "http://127.0.0.1:$IDENTITY_PORT/v3" 60; t1=$(date +%s.%N)
+    t0=$EPOCHREALTIME; start_archway; wait_ready "$IDENTITY_PORT" /v3 60; t1=$EPOCHREALTIME
     startups+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) * 1000 }')")
     [ "$run" = 3 ] || { kill -TERM "$pid"; wait "$pid" || true; }
   done
