@@ -334,6 +334,10 @@ if [ "${SKIP_REVOCATIONS:-0}" != 1 ]; then
   REVOKE_PER_THREAD=$(((REVOCATIONS + THREADS - 1) / THREADS)) REVOKE_DIR=$work/revoke
   export REVOKE_PER_THREAD REVOKE_DIR
   mkdir -p "$REVOKE_DIR"
+  # The baseline for the row after the events, measured just before them. The first token_validate row comes ~15
+  # minutes earlier; on a 2-core VM the two differed by -13% to +26% at 8 connections between runs, which would hide
+  # (or fake) a decay of that size.
+  wrk_row token_validate_before_revocations "$identity/v3/auth/tokens" validate.lua
   log "issuing $((REVOKE_PER_THREAD * THREADS)) tokens, then revoking them (at most ${REVOKE_SECONDS} s in all)"
   start=$(date +%s)
   log "$(revoke_phase issue "$REVOKE_SECONDS")"
