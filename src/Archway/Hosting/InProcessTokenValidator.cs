@@ -47,8 +47,8 @@ internal sealed class InProcessTokenValidator(TokenService tokens, IdentityDatab
             {
                 source = await ServiceCatalog.SourceAsync(database, cache, cancellationToken);
             }
-            if (_rendered.TryGetValue(token, out var kept)
-                && ReferenceEquals(kept.State, model.State) && ReferenceEquals(kept.Catalog, source) && kept.IncludeCatalog == includeCatalog)
+            // No catalog source (not asked for, or an unscoped token) renders no catalog either way.
+            if (_rendered.TryGetValue(token, out var kept) && ReferenceEquals(kept.State, model.State) && ReferenceEquals(kept.Catalog, source))
             {
                 return TokenValidation.Valid(kept.Token);
             }
@@ -68,7 +68,7 @@ internal sealed class InProcessTokenValidator(TokenService tokens, IdentityDatab
                 {
                     _rendered.Clear();
                 }
-                _rendered[token] = new Rendered(model.State, source, includeCatalog, parsed);
+                _rendered[token] = new Rendered(model.State, source, parsed);
             }
             return TokenValidation.Valid(parsed);
         }
@@ -80,5 +80,5 @@ internal sealed class InProcessTokenValidator(TokenService tokens, IdentityDatab
     }
 
     /// <summary>A token as read from its document, and what that document was rendered from.</summary>
-    private sealed record Rendered(TokenState State, CatalogSource? Catalog, bool IncludeCatalog, KeystoneToken Token);
+    private sealed record Rendered(TokenState State, CatalogSource? Catalog, KeystoneToken Token);
 }
