@@ -248,6 +248,11 @@ if [ "${SKIP_BIG:-0}" != 1 ]; then
       printf 'hash_md5_sha512_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" "$hash_mibs" | tee -a "$out" >&2
       printf 'upload_target_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" \
         "$(awk -v c="$copy_mibs" -v h="$hash_mibs" 'BEGIN { printf "%.1f", 0.8 * (c < h ? c : h) }')" | tee -a "$out" >&2
+      # Not a target: the same with each chunk also written to the same disk with O_DIRECT, as the file store writes,
+      # i.e. an upload without its network side. It shows what the disk's writes take from the hashes here.
+      # shellcheck disable=SC2086 # HASH_BENCH is a command line
+      hash_write_mibs=$(median_of "$BIG_RUNS" timeout 300 $HASH_BENCH --hash-file "$big" --write-to "$(dirname "$big")" 2>/dev/null || true)
+      printf 'hash_write_md5_sha512_%smib\t-\t%s\t-\t-\t-\t-\t-\n' "$BIG_MB" "${hash_write_mibs:--}" | tee -a "$out" >&2
     else
       log "the md5+sha512 yardstick ($HASH_BENCH) gave no result"
     fi

@@ -1,10 +1,14 @@
 using Archway.Benchmarks;
 using BenchmarkDotNet.Running;
 
-// `--hash-file FILE`: bench/measure.sh's md5+sha512 yardstick for uploads, not a BenchmarkDotNet benchmark.
-if (args is ["--hash-file", var path])
+// `--hash-file FILE [--write-to DIR]`: bench/measure.sh's md5+sha512 yardstick for uploads (with DIR, the same with a
+// direct write of each chunk beside the hashes), not a BenchmarkDotNet benchmark.
+switch (args)
 {
-    return await HashFileBaseline.RunAsync(path);
+    case ["--hash-file", var path]:
+        return await HashFileBaseline.RunAsync(path, writeDirectory: null);
+    case ["--hash-file", var path, "--write-to", var directory]:
+        return await HashFileBaseline.RunAsync(path, directory);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(TokenBenchmarks).Assembly).Run(args);
