@@ -15,6 +15,7 @@
 #           wrk run bounded by timeout)
 #           BIG_MB=1024 BIG_RUNS=3 CLI_RUNS=3 SKIP_IMAGE=1 SKIP_BIG=1 SKIP_CLI=1 SKIP_REVOCATIONS=1
 #           REVOCATIONS=10000 REVOKE_SECONDS=300 (revocation events created before token_validate is measured again)
+#           REVOCATION_ROUNDS=3 (10 s windows per revocation row, before and after the events; the median is kept)
 #           BENCH_STATE=/var/tmp/archway-bench (where the big file is kept between runs)
 # Yardsticks beside the big upload and download, when set (run.sh sets them):
 #   HASH_BENCH="dotnet .../Archway.Benchmarks.dll": md5+sha512 over the big file in one .NET process
@@ -62,23 +63,31 @@ api() {
 
 # wrk_row SCENARIO URL LUA: warm up, then measure at each connection count
 wrk_row() {
-  local scenario=$1 url=$2 lua=$3 conns cpu0 cpu1 result rss_file
-  # WRK_WARMUP and WRK_DURATION, set for one call, override WARMUP and DURATION for that scenario.
-  local warmup=${WRK_WARMUP:-$WARMUP} duration=${WRK_DURATION:-$DURATION}
+  local scenario=$1 url=$2 lua=$3 conns cpu0 cpu1 result rss_file round rows count
+  # WRK_WARMUP and WRK_DURATION, set for one call, override WARMUP and DURATION for that scenario; WRK_ROUNDS measures
+  # it that many times after the one warm-up and keeps the row of the median req/s (every round is logged).
+  local warmup=${WRK_WARMUP:-$WARMUP} duration=${WRK_DURATION:-$DURATION} rounds=${WRK_ROUNDS:-1}
   for conns in $CONNS; do
     timeout $((warmup + 30)) wrk -t"$THREADS" -c"$conns" -d"${warmup}s" -s "$BENCH_LUA/$lua" "$url" >/dev/null 2>&1 || true
-    cpu0=$(cpu)
-    rss_file=$work/rss
-    "$here/proctree.py" maxrss "$pids" "$duration" > "$rss_file" &
-    result=$(timeout $((duration + 30)) wrk -t"$THREADS" -c"$conns" -d"${duration}s" --timeout 30s -s "$BENCH_LUA/$lua" "$url" 2>&1 |
-      sed -n 's/^BENCH //p')
-    wait
-    cpu1=$(cpu)
-    if [ -z "$result" ]; then log "$scenario c=$conns: wrk gave no result"; continue; fi
-    jq -r --arg s "$scenario" --arg c "$conns" --arg cpu0 "$cpu0" --arg cpu1 "$cpu1" --arg rss "$(cat "$rss_file")" \
-      '[$s, $c, (.rps * 10 | round / 10), .p50_ms, .p99_ms, .non2xx,
-        (if .requests > 0 then (((($cpu1 | tonumber) - ($cpu0 | tonumber)) * 1000 / .requests) * 1000 | round / 1000) else "-" end),
-        $rss, .socket_errors] | @tsv' <<<"$result" | tee -a "$out" >&2
+    rows=
+    for round in $(seq 1 "$rounds"); do
+      cpu0=$(cpu)
+      rss_file=$work/rss
+      "$here/proctree.py" maxrss "$pids" "$duration" > "$rss_file" &
+      result=$(timeout $((duration + 30)) wrk -t"$THREADS" -c"$conns" -d"${duration}s" --timeout 30s -s "$BENCH_LUA/$lua" "$url" 2>&1 |
+        sed -n 's/^BENCH //p')
+      wait
+      cpu1=$(cpu)
+      if [ -z "$result" ]; then log "$scenario c=$conns round $round: wrk gave no result"; continue; fi
+      rows+=$(jq -r --arg s "$scenario" --arg c "$conns" --arg cpu0 "$cpu0" --arg cpu1 "$cpu1" --arg rss "$(cat "$rss_file")" \
+        '[$s, $c, (.rps * 10 | round / 10), .p50_ms, .p99_ms, .non2xx,
+          (if .requests > 0 then (((($cpu1 | tonumber) - ($cpu0 | tonumber)) * 1000 / .requests) * 1000 | round / 1000) else "-" end),
+          $rss, .socket_errors] | @tsv' <<<"$result")$'\n'
+    done
+    count=$(awk 'NF' <<<"$rows" | wc -l)
+    [ "$count" -gt 0 ] || continue
+    [ "$rounds" = 1 ] || log "$scenario c=$conns: req/s in $count rounds:$(awk -F'\t' 'NF { printf " %s", $3 }' <<<"$rows"); the median's row is kept"
+    awk 'NF' <<<"$rows" | sort -t$'\t' -k3,3g | sed -n "$(((count + 1) / 2))p" | tee -a "$out" >&2
   done
 }
 
@@ -341,8 +350,10 @@ if [ "${SKIP_REVOCATIONS:-0}" != 1 ]; then
   mkdir -p "$REVOKE_DIR"
   # The baseline for the row after the events, measured just before them. The first token_validate row comes ~15
   # minutes earlier; on a 2-core VM the two differed by -13% to +26% at 8 connections between runs, which would hide
-  # (or fake) a decay of that size.
-  wrk_row token_validate_before_revocations "$identity/v3/auth/tokens" validate.lua
+  # (or fake) a decay of that size. Both rows are the median of REVOCATION_ROUNDS windows: single 10 s windows on
+  # that VM moved by up to 35-50% from one to the next.
+  REVOCATION_ROUNDS=${REVOCATION_ROUNDS:-3}
+  WRK_ROUNDS=$REVOCATION_ROUNDS wrk_row token_validate_before_revocations "$identity/v3/auth/tokens" validate.lua
   log "issuing $((REVOKE_PER_THREAD * THREADS)) tokens, then revoking them (at most ${REVOKE_SECONDS} s in all)"
   start=$(date +%s)
   log "$(revoke_phase issue "$REVOKE_SECONDS")"
@@ -354,9 +365,9 @@ if [ "${SKIP_REVOCATIONS:-0}" != 1 ]; then
   listed=$(api GET "$identity/v3/OS-REVOKE/events" 2>/dev/null | jq '.events | length' 2>/dev/null || true)
   [ -z "$listed" ] || log "GET /v3/OS-REVOKE/events lists $listed events"
   if [ "${revoked:-0}" -ge "$REVOCATIONS" ] && [ $((REVOCATIONS % 1000)) = 0 ]; then
-    wrk_row "token_validate_$((REVOCATIONS / 1000))k_revocations" "$identity/v3/auth/tokens" validate.lua
+    WRK_ROUNDS=$REVOCATION_ROUNDS wrk_row "token_validate_$((REVOCATIONS / 1000))k_revocations" "$identity/v3/auth/tokens" validate.lua
   else
-    wrk_row "token_validate_${revoked:-0}_revocations" "$identity/v3/auth/tokens" validate.lua
+    WRK_ROUNDS=$REVOCATION_ROUNDS wrk_row "token_validate_${revoked:-0}_revocations" "$identity/v3/auth/tokens" validate.lua
   fi
 fi
 printf 'loaded_rss\t-\t-\t-\t-\t-\t-\t%s\n' "$("$here/proctree.py" rss "$pids")" | tee -a "$out" >&2
