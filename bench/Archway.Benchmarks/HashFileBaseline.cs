@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using Archway.Image.Stores;
-using Microsoft.Win32.SafeHandles;
 
 namespace Archway.Benchmarks;
 
@@ -12,8 +11,8 @@ namespace Archway.Benchmarks;
 /// md5 on one thread and sha512 on another, as the upload's copier does, without the write to the store. Prints the
 /// MiB/s on standard output and the digests on standard error (to check them against md5sum/sha512sum).
 /// <para>
-/// With a directory to write to, a third thread also writes each chunk to a new file there with O_DIRECT, as the file
-/// store does: an upload without its network side. Not a target; it shows what the disk's writes take from hashing
+/// With a directory to write to, a third thread also writes each chunk to a new file there through the file store's
+/// writer (O_DIRECT): an upload without its network side. Not a target; it shows what the disk's writes take from hashing
 /// on the machine at hand (on a VM whose disk is served by the host, more than the guest's own CPU accounting shows).
 /// </para>
 /// </summary>
@@ -27,57 +26,38 @@ internal static class HashFileBaseline
         using var sha512 = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
         Memory<byte>[] buffers = [DirectIo.AllocateAligned(ChunkSize), DirectIo.AllocateAligned(ChunkSize)];
         await using var file = new FileStream(path, new FileStreamOptions { Options = FileOptions.SequentialScan, BufferSize = 0 });
-        var copyPath = writeDirectory is null ? null : Path.Combine(writeDirectory, $"hash-yardstick-{Environment.ProcessId}.tmp");
-        using var copy = copyPath is null ? null : File.OpenHandle(copyPath, FileMode.CreateNew, FileAccess.Write);
-        var direct = copy is not null && DirectIo.TryEnable(copy);
-        try
+        // The file store's own writer: O_DIRECT while chunks are aligned, and never committed, so disposing it removes
+        // the file.
+        await using var copy = writeDirectory is null
+            ? null
+            : new FileStore(writeDirectory, ChunkSize, filePermissions: 0).Create($"hash-yardstick-{Environment.ProcessId}");
+        var clock = Stopwatch.StartNew();
+        var pending = Task.CompletedTask;
+        var current = 0;
+        long total = 0;
+        while (true)
         {
-            var clock = Stopwatch.StartNew();
-            var pending = Task.CompletedTask;
-            var current = 0;
-            long total = 0;
-            while (true)
+            var read = await file.ReadAtLeastAsync(buffers[current], ChunkSize, throwOnEndOfStream: false);
+            // Hashes are sequential: the previous chunk must be through both before the next one starts.
+            await pending;
+            if (read == 0)
             {
-                var read = await file.ReadAtLeastAsync(buffers[current], ChunkSize, throwOnEndOfStream: false);
-                // Hashes are sequential: the previous chunk must be through both before the next one starts.
-                await pending;
-                if (read == 0)
-                {
-                    break;
-                }
-                var chunk = buffers[current][..read];
-                var offset = total;
-                pending = Task.WhenAll(
-                    Task.Run(() => md5.AppendData(chunk.Span)),
-                    Task.Run(() => sha512.AppendData(chunk.Span)),
-                    copy is null ? Task.CompletedTask : Task.Run(() => Write(copy, chunk, offset, ref direct)));
-                total += read;
-                current ^= 1;
+                break;
             }
-            var md5Hex = Convert.ToHexStringLower(md5.GetHashAndReset());
-            var sha512Hex = Convert.ToHexStringLower(sha512.GetHashAndReset());
-            clock.Stop();
-            await Console.Error.WriteLineAsync($"md5 {md5Hex}\nsha512 {sha512Hex}\n{total} bytes in {clock.Elapsed.TotalSeconds:F3} s"
-                + (copy is null ? "" : $", written to {copyPath} ({(direct ? "O_DIRECT" : "buffered")})"));
-            Console.WriteLine((total / 1048576.0 / clock.Elapsed.TotalSeconds).ToString("F1", CultureInfo.InvariantCulture));
-            return 0;
+            total += read;
+            var chunk = buffers[current][..read];
+            pending = Task.WhenAll(
+                Task.Run(() => md5.AppendData(chunk.Span)),
+                Task.Run(() => sha512.AppendData(chunk.Span)),
+                copy?.WriteAsync(chunk, CancellationToken.None).AsTask() ?? Task.CompletedTask);
+            current ^= 1;
         }
-        finally
-        {
-            if (copyPath is not null)
-            {
-                File.Delete(copyPath);
-            }
-        }
-    }
-
-    /// <summary>Writes one chunk; an unaligned last chunk goes through the page cache, as the file store's does.</summary>
-    private static void Write(SafeFileHandle copy, ReadOnlyMemory<byte> chunk, long offset, ref bool direct)
-    {
-        if (direct && !DirectIo.IsAligned(chunk, offset))
-        {
-            direct = !DirectIo.Disable(copy);
-        }
-        RandomAccess.Write(copy, chunk.Span, offset);
+        var md5Hex = Convert.ToHexStringLower(md5.GetHashAndReset());
+        var sha512Hex = Convert.ToHexStringLower(sha512.GetHashAndReset());
+        clock.Stop();
+        await Console.Error.WriteLineAsync($"md5 {md5Hex}\nsha512 {sha512Hex}\n{total} bytes in {clock.Elapsed.TotalSeconds:F3} s"
+            + (copy is null ? "" : $", written to {copy.Location}"));
+        Console.WriteLine((total / 1048576.0 / clock.Elapsed.TotalSeconds).ToString("F1", CultureInfo.InvariantCulture));
+        return 0;
     }
 }
